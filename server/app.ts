@@ -1,0 +1,96 @@
+/**
+ * The server as an object: `createServer` wires configuration, database,
+ * auth, the Connect services and the plain HTTP routes onto one port;
+ * `main.ts` only adds the process around it.
+ */
+import { readFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { Logger } from "pino";
+import { loadOrCreateApiKey } from "./auth/api-key-file.js";
+import { type Authenticator, createAuthenticator } from "./auth/authenticator.js";
+import { type Clock, systemClock } from "./clock.js";
+import type { ServerConfig } from "./config.js";
+import type { AppContext } from "./context.js";
+import { healthRoute } from "./http/health.js";
+import { createPlainRouter } from "./http/router.js";
+import { createLogger } from "./logger.js";
+import { type Listener, listen } from "./net/listener.js";
+import { createInterceptors, createRoutes } from "./rpc/index.js";
+import { type Store, openStore } from "./store/orm.js";
+
+/** Parts a test or an embedding may supply instead of the defaults. */
+export interface ServerOverrides {
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  readonly authenticator?: Authenticator;
+}
+
+/** A created server: listen once, close once. */
+export interface VieterServer {
+  readonly context: AppContext;
+  /** Where the API key lives when it was generated, else undefined. */
+  readonly apiKeyFile: string | undefined;
+  /** Starts serving; resolves with the bound port. */
+  listen(): Promise<number>;
+  /** Stops accepting, lets calls finish within shutdown_timeout, closes the database. */
+  close(): Promise<void>;
+}
+
+/** Prepares the data folder, database and services; does not listen yet. */
+export async function createServer(config: ServerConfig, overrides: ServerOverrides = {}): Promise<VieterServer> {
+  const logger = overrides.logger ?? createLogger(config.log_level);
+  const dataDir = resolve(config.data_dir);
+  const pkgDir = resolve(config.pkg_dir || join(dataDir, "pkgs"));
+  await mkdir(dataDir, { recursive: true });
+  await mkdir(pkgDir, { recursive: true });
+
+  let apiKey = config.api_key;
+  let apiKeyFile: string | undefined;
+  if (apiKey === "") {
+    const stored = loadOrCreateApiKey(dataDir);
+    apiKey = stored.key;
+    apiKeyFile = stored.path;
+    if (stored.created) logger.warn({ path: stored.path }, `no api_key configured: generated one and stored it in ${stored.path}`);
+    else logger.info({ path: stored.path }, `using the API key stored in ${stored.path}`);
+  }
+
+  const store: Store = await openStore({ dbPath: join(dataDir, "vieter.sqlite"), logger });
+  const context: AppContext = {
+    config,
+    logger,
+    store,
+    clock: overrides.clock ?? systemClock,
+    authenticator: overrides.authenticator ?? createAuthenticator({ apiKey }),
+    dataDir,
+    pkgDir,
+  };
+
+  const handler = connectNodeAdapter({
+    routes: createRoutes(context),
+    interceptors: createInterceptors(context),
+    fallback: createPlainRouter([healthRoute], context.authenticator, logger),
+  });
+
+  let listener: Listener | undefined;
+  return {
+    context,
+    apiKeyFile,
+    async listen() {
+      if (listener) throw new Error("server is already listening");
+      const tls =
+        config.tls_cert_file !== ""
+          ? { cert: readFileSync(config.tls_cert_file), key: readFileSync(config.tls_key_file) }
+          : undefined;
+      listener = await listen(handler, config.port, config.host, tls);
+      logger.info({ port: listener.port, tls: tls !== undefined }, `listening on port ${listener.port}`);
+      return listener.port;
+    },
+    async close() {
+      await listener?.close(config.shutdown_timeout * 1000);
+      await store.close();
+      logger.info("server stopped");
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * The server's configuration keys. Names follow Vieter 0.6 so existing
+ * configs carry over; see lib/config.ts for file/env precedence.
+ */
+import { ConfigError, type ConfigValues, loadConfig } from "../lib/config.js";
+import { boolKey, enumKey, intKey, stringKey } from "../lib/config-values.js";
+import { checkSchedule, checkTimeZone } from "./config-checks.js";
+
+const LOG_LEVELS = ["FATAL", "ERROR", "WARN", "INFO", "DEBUG", "TRACE"] as const;
+
+/** The pino level for a Vieter log level. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const ARCH = /^[A-Za-z0-9_]+$/;
+
+/** Every key `vieter server` reads. */
+export const serverConfigSchema = {
+  port: intKey(8000, 0, 65535),
+  host: stringKey(""),
+  log_level: enumKey<LogLevel>("INFO", LOG_LEVELS),
+  data_dir: stringKey("data", nonEmpty),
+  pkg_dir: stringKey(""),
+  api_key: stringKey("", () => undefined, { secret: true }),
+  default_arch: stringKey("x86_64", (v) =>
+    v === "any" ? "must be a real architecture, not any" : ARCH.test(v) ? undefined : "must match [A-Za-z0-9_]+",
+  ),
+  global_schedule: stringKey("0 3", checkSchedule),
+  time_zone: stringKey("UTC", checkTimeZone),
+  base_image: stringKey("archlinux:base-devel", nonEmpty),
+  max_log_age: intKey(0, 0, 36500),
+  log_removal_schedule: stringKey("0 0", checkSchedule),
+  collect_metrics: boolKey(false),
+  default_build_timeout: intKey(3600, 1, 7 * 24 * 3600),
+  tls_cert_file: stringKey(""),
+  tls_key_file: stringKey(""),
+  shutdown_timeout: intKey(10, 0, 3600),
+};
+
+/** The server's validated configuration. */
+export type ServerConfig = ConfigValues<typeof serverConfigSchema>;
+
+function nonEmpty(v: string): string | undefined {
+  return v.trim() === "" ? "must not be empty" : undefined;
+}
+
+/** Loads and validates the server config; throws ConfigError with one line. */
+export function loadServerConfig(file: string | undefined, fileRequired: boolean, env?: NodeJS.ProcessEnv): ServerConfig {
+  const { values } = loadConfig(serverConfigSchema, { ...(file ? { file } : {}), fileRequired, ...(env ? { env } : {}) });
+  if ((values.tls_cert_file === "") !== (values.tls_key_file === "")) {
+    throw new ConfigError("config: tls_cert_file and tls_key_file must be set together");
+  }
+  return values;
+}
+
+/** Defaults for every key, for tests and embedding. */
+export function defaultServerConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
+  return { ...loadConfig(serverConfigSchema, { env: {} }).values, ...overrides };
+}

@@ -1,0 +1,22 @@
+/**
+ * Everything the server's parts share, built once at start-up and passed
+ * explicitly (no module-level singletons). Tests override parts of it.
+ */
+import type { Logger } from "pino";
+import type { Authenticator } from "./auth/authenticator.js";
+import type { Clock } from "./clock.js";
+import type { ServerConfig } from "./config.js";
+import type { Store } from "./store/orm.js";
+
+/** The server's shared dependencies. */
+export interface AppContext {
+  readonly config: ServerConfig;
+  readonly logger: Logger;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly authenticator: Authenticator;
+  /** Absolute data folder. */
+  readonly dataDir: string;
+  /** Absolute package folder. */
+  readonly pkgDir: string;
+}
