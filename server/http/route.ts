@@ -1,11 +1,10 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import type { ConnectNodeAdapterOptions } from "@connectrpc/connect-node";
 import type { Access, Principal } from "../auth/principal.js";
 
 /** A request on either HTTP version. */
-export type PlainRequest = IncomingMessage | Http2ServerRequest;
+export type PlainRequest = Parameters<NonNullable<ConnectNodeAdapterOptions["fallback"]>>[0];
 /** A response on either HTTP version. */
-export type PlainResponse = ServerResponse | Http2ServerResponse;
+export type PlainResponse = Parameters<NonNullable<ConnectNodeAdapterOptions["fallback"]>>[1];
 
 /** What a matched route receives besides the request. */
 export interface RouteCall {

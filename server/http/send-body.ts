@@ -1,0 +1,83 @@
+/**
+ * Sends a body (in memory or a file) with the HTTP caching and range rules
+ * pacman and download tools rely on: ETag, Last-Modified, If-None-Match,
+ * If-Modified-Since (304), If-Range, single byte ranges (206/416), HEAD.
+ */
+import { createReadStream } from "node:fs";
+import { pipeline } from "node:stream/promises";
+import { decideRange } from "./byte-ranges.js";
+import type { PlainRequest, PlainResponse } from "./route.js";
+
+/** What to send: bytes or a file, with validators. */
+export interface Body {
+  readonly size: number;
+  /** Strong validator, quoted (e.g. `"3f2a-17"`). */
+  readonly etag: string;
+  /** Whole seconds are what HTTP carries; callers keep this strictly increasing per change. */
+  readonly lastModified: Date;
+  readonly contentType: string;
+  /** The bytes, when in memory. */
+  readonly data?: Buffer;
+  /** The file, when on disk. */
+  readonly path?: string;
+}
+
+const READ_CHUNK = 1 << 20;
+
+/** Writes the response for GET or HEAD of `body`. */
+export async function sendBody(req: PlainRequest, res: PlainResponse, body: Body): Promise<void> {
+  const headers: Record<string, string | number> = {
+    "accept-ranges": "bytes",
+    etag: body.etag,
+    "last-modified": body.lastModified.toUTCString(),
+    "content-type": body.contentType,
+  };
+  if (notModified(req, body)) {
+    res.writeHead(304, headers);
+    res.end();
+    return;
+  }
+  const ifRange = header(req, "if-range");
+  const rangeHeader = ifRange === undefined || ifRange === body.etag || ifRange === headers["last-modified"] ? header(req, "range") : undefined;
+  const range = decideRange(rangeHeader, body.size);
+  if (range.kind === "unsatisfiable") {
+    res.writeHead(416, { ...headers, "content-range": `bytes */${body.size}`, "content-length": 0 });
+    res.end();
+    return;
+  }
+  const start = range.kind === "partial" ? range.start : 0;
+  const end = range.kind === "partial" ? range.end : body.size - 1;
+  const length = Math.max(0, end - start + 1);
+  if (range.kind === "partial") headers["content-range"] = `bytes ${start}-${end}/${body.size}`;
+  headers["content-length"] = length;
+  res.writeHead(range.kind === "partial" ? 206 : 200, headers);
+  if (req.method === "HEAD" || length === 0) {
+    res.end();
+    return;
+  }
+  if (body.data) {
+    res.end(body.data.subarray(start, end + 1));
+    return;
+  }
+  if (body.path === undefined) throw new Error("body has neither data nor path");
+  await pipeline(createReadStream(body.path, { start, end, highWaterMark: READ_CHUNK }), res as NodeJS.WritableStream);
+}
+
+function notModified(req: PlainRequest, body: Body): boolean {
+  const inm = header(req, "if-none-match");
+  if (inm !== undefined) {
+    // Weak comparison, as RFC 9110 asks for If-None-Match.
+    const tags = inm.split(",").map((t) => t.trim().replace(/^W\//, ""));
+    return tags.includes("*") || tags.includes(body.etag.replace(/^W\//, ""));
+  }
+  const ims = header(req, "if-modified-since");
+  if (ims === undefined) return false;
+  const since = Date.parse(ims);
+  if (Number.isNaN(since)) return false;
+  return Math.floor(body.lastModified.getTime() / 1000) <= Math.floor(since / 1000);
+}
+
+function header(req: PlainRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
