@@ -3,7 +3,10 @@
 // domain folders in server/ know nothing of transports or generated code.
 import tseslint from "typescript-eslint";
 
-const role = (name) => ({ regex: `(^|/)(\\.\\./)+${name}/`, message: `${name}/ is another role; roles meet only in gen/ and lib/` });
+const role = (name) => ({
+  regex: `(^|/)(\\.\\./)+${name}/`,
+  message: `${name}/ is another role; roles meet only in gen/ and lib/`,
+});
 const transport = [
   { regex: "^@connectrpc/", message: "domain code knows no transport" },
   { regex: "(^|/)gen/", message: "domain code works on domain types, not generated messages" },
@@ -30,9 +33,7 @@ export default tseslint.config(
     rules: { "no-restricted-imports": ["error", { patterns: [role("server"), role("agent"), role("cli")] }] },
   },
   {
-    files: [
-      "server/{targets,jobs,repo,pkg,cron,scheduler,logs,agents,store,auth}/**",
-    ],
+    files: ["server/{targets,jobs,repo,pkg,cron,scheduler,logs,agents,store,auth}/**"],
     ignores: ["**/*.test.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: [role("agent"), role("cli"), ...transport] }] },
   },

@@ -13,8 +13,15 @@ import { describe, expect, it } from "vitest";
 const BIN = fileURLToPath(new URL("../bin/vieter.js", import.meta.url));
 
 /** Starts `vieter server` and resolves once it listens, with its stderr so far. */
-function startServer(cwd: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; output: () => string; port: number }> {
-  const child = spawn(process.execPath, [BIN, "server"], { cwd, env: { ...env, HOME: cwd }, stdio: ["ignore", "pipe", "pipe"] });
+function startServer(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ child: ChildProcess; output: () => string; port: number }> {
+  const child = spawn(process.execPath, [BIN, "server"], {
+    cwd,
+    env: { ...env, HOME: cwd },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   return new Promise((resolve, reject) => {
     const onData = (d: Buffer): void => {
@@ -37,7 +44,11 @@ function stop(child: ChildProcess): Promise<number | null> {
 }
 
 function runToExit(cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, "server"], { cwd, env: { ...env, HOME: cwd }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [BIN, "server"], {
+    cwd,
+    env: { ...env, HOME: cwd },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve) => child.on("exit", (code) => resolve({ code, stderr })));
@@ -81,7 +92,9 @@ describe("vieter server without configuration", () => {
     const cwd = mkdtempSync(join(tmpdir(), "vieter-bad-"));
     const { code, stderr } = await runToExit(cwd, { ...baseEnv, VIETER_PORT: "eighty" });
     expect(code).toBe(2);
-    expect(stderr.trim()).toBe('config: invalid port "eighty" from env VIETER_PORT: must be an integer from 0 to 65535');
+    expect(stderr.trim()).toBe(
+      'config: invalid port "eighty" from env VIETER_PORT: must be an integer from 0 to 65535',
+    );
   });
 
   it("refuses a schedule that never fires", async () => {
@@ -96,6 +109,8 @@ describe("vieter server without configuration", () => {
     const cwd = mkdtempSync(join(tmpdir(), "vieter-bad-"));
     const { code, stderr } = await runToExit(cwd, { ...baseEnv, VIETER_DEFAULT_ARCH: "any" });
     expect(code).toBe(2);
-    expect(stderr.trim()).toBe('config: invalid default_arch "any" from env VIETER_DEFAULT_ARCH: must be a real architecture, not any');
+    expect(stderr.trim()).toBe(
+      'config: invalid default_arch "any" from env VIETER_DEFAULT_ARCH: must be a real architecture, not any',
+    );
   });
 });

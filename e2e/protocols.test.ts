@@ -34,7 +34,9 @@ describe.each(Object.entries(transports))("%s", (name, makeTransport) => {
     const client: Client<typeof TargetService> = createClient(TargetService, makeTransport());
     const headers = { "x-api-key": srv.apiKey };
     const created = await client.createTarget(
-      { target: { kind: TargetKind.GIT, url: `https://example.com/${name.replace(/\W/g, "")}.git`, repo: "protocols" } },
+      {
+        target: { kind: TargetKind.GIT, url: `https://example.com/${name.replace(/\W/g, "")}.git`, repo: "protocols" },
+      },
       { headers },
     );
     expect(created.target?.id).toBeGreaterThan(0n);
@@ -91,13 +93,13 @@ describe("@grpc/grpc-js reference client", () => {
     const meta = new grpc.Metadata();
     meta.set("x-api-key", srv.apiKey);
     try {
-      const res = await new Promise<{ targets: unknown[]; total_count: number }>((resolve, reject) => {
+      const res = await new Promise<{ targets: unknown[]; totalCount: number }>((resolve, reject) => {
         client.listTargets({ limit: 100 }, meta, (err: grpc.ServiceError | null, value: never) =>
           err ? reject(err) : resolve(value),
         );
       });
-      expect(res.total_count).toBeGreaterThan(0);
-      expect(res.targets.length).toBe(res.total_count);
+      expect(res.totalCount).toBeGreaterThan(0);
+      expect(res.targets.length).toBe(res.totalCount);
       const denied = await new Promise<grpc.ServiceError>((resolve) => {
         client.listTargets({}, new grpc.Metadata(), (err: grpc.ServiceError | null) => resolve(err!));
       });

@@ -46,13 +46,21 @@ describe("gRPC reflection", () => {
     expect(created.target.repo).toBe("reflected");
     expect(created.target.kind).toBe("TARGET_KIND_URL");
     const listed = JSON.parse(
-      await bufCurl("-H", `X-Api-Key: ${srv.apiKey}`, "-d", '{"repo":"reflected"}', `${srv.baseUrl}/vieter.v1.TargetService/ListTargets`),
+      await bufCurl(
+        "-H",
+        `X-Api-Key: ${srv.apiKey}`,
+        "-d",
+        '{"repo":"reflected"}',
+        `${srv.baseUrl}/vieter.v1.TargetService/ListTargets`,
+      ),
     ) as { targets: { id: string }[]; totalCount: number };
     expect(listed.totalCount).toBe(1);
     expect(listed.targets[0]?.id).toBe(created.target.id);
   });
 
   it("refuses the call without a key", async () => {
-    await expect(bufCurl("-d", "{}", `${srv.baseUrl}/vieter.v1.TargetService/ListTargets`)).rejects.toThrow(/unauthenticated/);
+    await expect(bufCurl("-d", "{}", `${srv.baseUrl}/vieter.v1.TargetService/ListTargets`)).rejects.toThrow(
+      /unauthenticated/,
+    );
   });
 });

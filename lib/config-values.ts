@@ -78,7 +78,10 @@ export function listKey(
       const items = Array.isArray(raw)
         ? raw
         : typeof raw === "string"
-          ? raw.split(",").map((s) => s.trim()).filter((s) => s !== "")
+          ? raw
+              .split(",")
+              .map((s) => s.trim())
+              .filter((s) => s !== "")
           : undefined;
       if (items === undefined || items.some((i) => typeof i !== "string")) {
         throw new ConfigValueError("must be a list of strings (comma-separated in environment variables)");

@@ -27,11 +27,21 @@ describe("loadConfig precedence", () => {
   it("uses defaults when nothing is set, except required keys", () => {
     expect(() => loadConfig(schema, { env: {} })).toThrow(/api_key is required/);
     const { values } = loadConfig(schema, { env: { VIETER_API_KEY: "k" } });
-    expect(values).toMatchObject({ port: 8000, name: "x", collect_metrics: false, log_level: "WARN", arch: ["x86_64"] });
+    expect(values).toMatchObject({
+      port: 8000,
+      name: "x",
+      collect_metrics: false,
+      log_level: "WARN",
+      arch: ["x86_64"],
+    });
   });
 
   it("file < env < env _FILE", () => {
-    expect(loadConfig(schema, { file, env: {} }).values).toMatchObject({ port: 8001, api_key: "from-file", name: "file" });
+    expect(loadConfig(schema, { file, env: {} }).values).toMatchObject({
+      port: 8001,
+      api_key: "from-file",
+      name: "file",
+    });
     expect(loadConfig(schema, { file, env: { VIETER_PORT: "8002" } }).values.port).toBe(8002);
     const secret = tmpFile("from-secret-file\n");
     const { values, sources } = loadConfig(schema, { file, env: { VIETER_API_KEY_FILE: secret } });
@@ -66,8 +76,14 @@ describe("bad values give one line naming key, value and what is allowed", () =>
     [{ VIETER_PORT: "70000" }, 'config: invalid port "70000" from env VIETER_PORT: must be an integer from 1 to 65535'],
     [{ VIETER_PORT: "80.5" }, 'config: invalid port "80.5" from env VIETER_PORT: must be an integer from 1 to 65535'],
     [{ VIETER_PORT: "" }, 'config: invalid port "" from env VIETER_PORT: must be an integer from 1 to 65535'],
-    [{ VIETER_COLLECT_METRICS: "maybe" }, 'config: invalid collect_metrics "maybe" from env VIETER_COLLECT_METRICS: must be true or false'],
-    [{ VIETER_LOG_LEVEL: "LOUD" }, 'config: invalid log_level "LOUD" from env VIETER_LOG_LEVEL: must be one of ERROR, WARN, INFO'],
+    [
+      { VIETER_COLLECT_METRICS: "maybe" },
+      'config: invalid collect_metrics "maybe" from env VIETER_COLLECT_METRICS: must be true or false',
+    ],
+    [
+      { VIETER_LOG_LEVEL: "LOUD" },
+      'config: invalid log_level "LOUD" from env VIETER_LOG_LEVEL: must be one of ERROR, WARN, INFO',
+    ],
   ])("%o", (extra, message) => {
     let err: unknown;
     try {
@@ -82,7 +98,9 @@ describe("bad values give one line naming key, value and what is allowed", () =>
 
   it("never echoes a secret", () => {
     const file = tmpFile("api_key = 12345\n");
-    expect(() => loadConfig(schema, { file, env: {} })).toThrow(/invalid api_key \(secret\) from file .*: must be a string/);
+    expect(() => loadConfig(schema, { file, env: {} })).toThrow(
+      /invalid api_key \(secret\) from file .*: must be a string/,
+    );
   });
 
   it("reports invalid TOML with the file name", () => {
@@ -92,7 +110,11 @@ describe("bad values give one line naming key, value and what is allowed", () =>
 
   it("takes typed TOML values and comma lists from env", () => {
     const file = tmpFile('port = 9000\ncollect_metrics = true\narch = ["x86_64", "aarch64"]\napi_key = "k"\n');
-    expect(loadConfig(schema, { file, env: {} }).values).toMatchObject({ port: 9000, collect_metrics: true, arch: ["x86_64", "aarch64"] });
+    expect(loadConfig(schema, { file, env: {} }).values).toMatchObject({
+      port: 9000,
+      collect_metrics: true,
+      arch: ["x86_64", "aarch64"],
+    });
     expect(loadConfig(schema, { file, env: { VIETER_ARCH: "a, b" } }).values.arch).toEqual(["a", "b"]);
     const bad = tmpFile('arch = [1, 2]\napi_key = "k"\n');
     expect(() => loadConfig(schema, { file: bad, env: {} })).toThrow(/invalid arch \[1,2\]/);

@@ -52,7 +52,8 @@ export async function createServer(config: ServerConfig, overrides: ServerOverri
     const stored = loadOrCreateApiKey(dataDir);
     apiKey = stored.key;
     apiKeyFile = stored.path;
-    if (stored.created) logger.warn({ path: stored.path }, `no api_key configured: generated one and stored it in ${stored.path}`);
+    if (stored.created)
+      logger.warn({ path: stored.path }, `no api_key configured: generated one and stored it in ${stored.path}`);
     else logger.info({ path: stored.path }, `using the API key stored in ${stored.path}`);
   }
 

@@ -44,8 +44,16 @@ function nonEmpty(v: string): string | undefined {
 }
 
 /** Loads and validates the server config; throws ConfigError with one line. */
-export function loadServerConfig(file: string | undefined, fileRequired: boolean, env?: NodeJS.ProcessEnv): ServerConfig {
-  const { values } = loadConfig(serverConfigSchema, { ...(file ? { file } : {}), fileRequired, ...(env ? { env } : {}) });
+export function loadServerConfig(
+  file: string | undefined,
+  fileRequired: boolean,
+  env?: NodeJS.ProcessEnv,
+): ServerConfig {
+  const { values } = loadConfig(serverConfigSchema, {
+    ...(file ? { file } : {}),
+    fileRequired,
+    ...(env ? { env } : {}),
+  });
   if ((values.tls_cert_file === "") !== (values.tls_key_file === "")) {
     throw new ConfigError("config: tls_cert_file and tls_key_file must be set together");
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createAuthenticator, presentedCredential } from "./authenticator.js";
 import { allows } from "./principal.js";
 
-const headers = (h: Record<string, string>) => ({ get: (n: string) => h[n.toLowerCase()] });
+const headers = (h: Record<string, string | undefined>) => ({ get: (n: string) => h[n.toLowerCase()] });
 
 describe("authenticator", () => {
   const auth = createAuthenticator({ apiKey: "admin-key", agentTokens: new Map([["builder-1", "agent-token"]]) });

@@ -49,9 +49,9 @@ describe("plain router", () => {
 
   it("runs the route with the right key (header or bearer)", async () => {
     expect((await fetch(`${base}/a/publish`, { method: "POST", headers: { "x-api-key": "secret" } })).status).toBe(200);
-    expect((await fetch(`${base}/b/publish`, { method: "POST", headers: { authorization: "Bearer secret" } })).status).toBe(
-      200,
-    );
+    expect(
+      (await fetch(`${base}/b/publish`, { method: "POST", headers: { authorization: "Bearer secret" } })).status,
+    ).toBe(200);
     expect(changes).toEqual(["a", "b"]);
   });
 

@@ -13,7 +13,11 @@ import { sendError, statusForError } from "./respond.js";
 export type PlainHandler = (req: PlainRequest, res: PlainResponse) => void;
 
 /** Builds the fallback handler for the Connect adapter. */
-export function createPlainRouter(routes: readonly PlainRoute[], authenticator: Authenticator, logger: Logger): PlainHandler {
+export function createPlainRouter(
+  routes: readonly PlainRoute[],
+  authenticator: Authenticator,
+  logger: Logger,
+): PlainHandler {
   return (req, res) => {
     void dispatch(req, res).catch((err: unknown) => {
       logger.error({ err, url: req.url }, "internal error in HTTP route");

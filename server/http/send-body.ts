@@ -38,7 +38,10 @@ export async function sendBody(req: PlainRequest, res: PlainResponse, body: Body
     return;
   }
   const ifRange = header(req, "if-range");
-  const rangeHeader = ifRange === undefined || ifRange === body.etag || ifRange === headers["last-modified"] ? header(req, "range") : undefined;
+  const rangeHeader =
+    ifRange === undefined || ifRange === body.etag || ifRange === headers["last-modified"]
+      ? header(req, "range")
+      : undefined;
   const range = decideRange(rangeHeader, body.size);
   if (range.kind === "unsatisfiable") {
     res.writeHead(416, { ...headers, "content-range": `bytes */${body.size}`, "content-length": 0 });

@@ -30,7 +30,12 @@ export interface Listener {
 }
 
 /** Starts listening on `host:port` with `handler` for every protocol. */
-export async function listen(handler: UniversalHandler, port: number, host: string, tls?: TlsOptions): Promise<Listener> {
+export async function listen(
+  handler: UniversalHandler,
+  port: number,
+  host: string,
+  tls?: TlsOptions,
+): Promise<Listener> {
   const sockets = new Set<Socket>();
   const sessions = new Set<http2.ServerHttp2Session>();
   // In-flight HTTP/1.1 requests per socket: idle keep-alive sockets are closed

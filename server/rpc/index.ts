@@ -15,7 +15,13 @@ import { registerReflection } from "./reflection.js";
 import { createTargetService } from "./target-service.js";
 
 /** The services this server offers, in the order reflection lists them. */
-export const VIETER_SERVICES: readonly DescService[] = [TargetService, JobService, LogService, RepoService, AgentService];
+export const VIETER_SERVICES: readonly DescService[] = [
+  TargetService,
+  JobService,
+  LogService,
+  RepoService,
+  AgentService,
+];
 
 /** Registers every service on a router. */
 export function createRoutes(ctx: AppContext): (router: ConnectRouter) => void {

@@ -64,7 +64,10 @@ export function authInterceptor(authenticator: Authenticator): Interceptor {
     const access = accessFor(req.method);
     if (!allows(access, principal)) {
       if (principal === undefined) {
-        throw new ConnectError("missing or invalid credential (send X-Api-Key or Authorization: Bearer)", Code.Unauthenticated);
+        throw new ConnectError(
+          "missing or invalid credential (send X-Api-Key or Authorization: Bearer)",
+          Code.Unauthenticated,
+        );
       }
       throw new ConnectError(`a ${principal.kind} credential cannot call ${req.method.name}`, Code.PermissionDenied);
     }

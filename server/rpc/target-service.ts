@@ -66,10 +66,21 @@ export function createTargetService(ctx: AppContext): Partial<ServiceImpl<typeof
     async updateTarget(req, call) {
       const fields = (req.updateMask?.paths ?? []).map((p) => {
         const f = MASK_FIELDS[p];
-        if (!f) throw new InvalidArgumentError("update_mask", `unknown field ${JSON.stringify(p)} (updatable: ${Object.keys(MASK_FIELDS).join(", ")})`);
+        if (!f)
+          throw new InvalidArgumentError(
+            "update_mask",
+            `unknown field ${JSON.stringify(p)} (updatable: ${Object.keys(MASK_FIELDS).join(", ")})`,
+          );
         return f;
       });
-      const target = await updateTarget(callEm(call), Number(req.target?.id ?? 0n), toInput(req.target), fields, defaults, ctx.clock.now());
+      const target = await updateTarget(
+        callEm(call),
+        Number(req.target?.id ?? 0n),
+        toInput(req.target),
+        fields,
+        defaults,
+        ctx.clock.now(),
+      );
       return { target: toMessage(target) };
     },
     async deleteTarget(req, call) {
@@ -117,4 +128,3 @@ function toMessage(t: Target): TargetMessage {
     updateTime: timestampFromDate(t.updatedAt),
   });
 }
-

@@ -11,7 +11,9 @@ describe("migrations", () => {
     const dbPath = join(mkdtempSync(join(tmpdir(), "vieter-migrate-")), "vieter.sqlite");
     const store = await openStore({ dbPath });
     const conn = store.em.fork().getConnection();
-    const tables = (await conn.execute<{ name: string }[]>("select name from sqlite_master where type = 'table'")).map((r) => r.name);
+    const tables = (await conn.execute<{ name: string }[]>("select name from sqlite_master where type = 'table'")).map(
+      (r) => r.name,
+    );
     expect(tables).toEqual(expect.arrayContaining(["target", "target_arch", "mikro_orm_migrations"]));
     const applied = await store.getMigrator().getExecutedMigrations();
     expect(applied.map((m) => m.name)).toEqual(migrations.map((m) => m.name));

@@ -29,7 +29,13 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     discovery: { warnWhenNoEntities: true },
     allowGlobalContext: false,
     // SQLite checks foreign keys only when asked.
-    pool: { afterCreate: (conn: any, done: any) => conn.exec("PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA case_sensitive_like = ON;", done) },
+    pool: {
+      afterCreate: (conn: any, done: any) =>
+        conn.exec(
+          "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA case_sensitive_like = ON;",
+          done,
+        ),
+    },
     debug: false,
   });
   const applied = await orm.getMigrator().up();

@@ -17,7 +17,10 @@ export interface TargetFilter {
 }
 
 /** One page of targets ordered by id, and the number matching over all pages. */
-export async function listTargets(em: EntityManager, filter: TargetFilter): Promise<{ targets: Target[]; total: number }> {
+export async function listTargets(
+  em: EntityManager,
+  filter: TargetFilter,
+): Promise<{ targets: Target[]; total: number }> {
   const qb = em.createQueryBuilder(TargetEntity, "t");
   if (filter.repo) qb.andWhere({ repo: filter.repo });
   if (filter.arch) qb.andWhere("t.id in (select ta.target_id from target_arch ta where ta.arch = ?)", [filter.arch]);
@@ -25,7 +28,11 @@ export async function listTargets(em: EntityManager, filter: TargetFilter): Prom
     // Standard SQL LIKE with an explicit escape character, so % and _ in the
     // query match themselves on SQLite and PostgreSQL alike.
     const like = `%${filter.query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    qb.andWhere("(t.url like ? escape '\\' or t.path like ? escape '\\' or t.branch like ? escape '\\')", [like, like, like]);
+    qb.andWhere("(t.url like ? escape '\\' or t.path like ? escape '\\' or t.branch like ? escape '\\')", [
+      like,
+      like,
+      like,
+    ]);
   }
   const total = await qb.clone().getCount();
   const page = await qb
@@ -35,6 +42,9 @@ export async function listTargets(em: EntityManager, filter: TargetFilter): Prom
     .offset(filter.offset ?? 0)
     .execute<{ id: number }[]>("all");
   const ids = page.map((r) => r.id);
-  const rows = ids.length === 0 ? [] : await em.find(TargetEntity, { id: { $in: ids } }, { populate: ["arches"], orderBy: { id: "asc" } });
+  const rows =
+    ids.length === 0
+      ? []
+      : await em.find(TargetEntity, { id: { $in: ids } }, { populate: ["arches"], orderBy: { id: "asc" } });
   return { targets: rows.map(toTarget), total };
 }

@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError } from "../../lib/errors.js";
 import { checkSchedule } from "../config-checks.js";
-import { archNameProblem, repoNameProblem } from "../pkg/names.js";
+import { archNameProblem, repoNameProblem } from "../../lib/names.js";
 import { TARGET_KINDS, type TargetDefaults, type TargetFields, type TargetKind } from "./target.js";
 
 const MAX_TIMEOUT = 7 * 24 * 3600;
@@ -59,7 +59,10 @@ function checkUrl(kind: TargetKind, url: string): string {
   }
   const schemes = kind === "url" ? new Set(["http:", "https:"]) : URL_SCHEMES;
   if (!schemes.has(parsed.protocol)) {
-    throw new InvalidArgumentError("url", `${JSON.stringify(url)}: scheme ${parsed.protocol} is not allowed for ${kind} targets`);
+    throw new InvalidArgumentError(
+      "url",
+      `${JSON.stringify(url)}: scheme ${parsed.protocol} is not allowed for ${kind} targets`,
+    );
   }
   if (/[\s\0]/.test(url)) throw new InvalidArgumentError("url", `${JSON.stringify(url)} contains whitespace`);
   return url;

@@ -1,17 +1,21 @@
 import { type InferEntity, defineEntity, p } from "@mikro-orm/core";
 
-/** A build target row. Arches live in their own table so filters stay portable SQL. */
+/**
+ * A build target row. Arches live in their own table so filters stay portable
+ * SQL. Strings are `text` on every dialect, which keeps the migrations and the
+ * entities in exact agreement.
+ */
 export const TargetEntity = defineEntity({
   name: "Target",
   tableName: "target",
   properties: {
     id: p.integer().primary().autoincrement(),
-    kind: p.string().length(16),
+    kind: p.text(),
     url: p.text(),
     branch: p.text().default(""),
     path: p.text().default(""),
-    repo: p.string().length(255).index(),
-    schedule: p.string().length(255).default(""),
+    repo: p.text().index(),
+    schedule: p.text().default(""),
     buildTimeoutSeconds: p.integer().default(0),
     baseImage: p.text().default(""),
     createdAt: p.datetime(),
@@ -27,7 +31,7 @@ export const TargetArchEntity = defineEntity({
   properties: {
     id: p.integer().primary().autoincrement(),
     target: () => p.manyToOne(TargetEntity).deleteRule("cascade"),
-    arch: p.string().length(64).index(),
+    arch: p.text().index(),
   },
 });
 

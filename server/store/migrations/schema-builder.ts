@@ -6,8 +6,12 @@ import type { Migration } from "@mikro-orm/migrations";
  * knex schema builder rather than raw SQL so the same files run on SQLite and
  * PostgreSQL.
  */
-export function addSchema(migration: Migration, build: (schema: Knex.SchemaBuilder) => Knex.SchemaBuilder): void {
-  const builder = build(migration.getKnex().schema);
+export function addSchema(
+  migration: Migration,
+  build: (schema: Knex.SchemaBuilder, knex: Knex) => Knex.SchemaBuilder,
+): void {
+  const knex = migration.getKnex();
+  const builder = build(knex.schema, knex);
   for (const statement of builder.toSQL()) {
     migration.addSql(statement.sql);
   }

@@ -1,0 +1,45 @@
+import { InvalidArgumentError } from "../../lib/errors.js";
+
+/** What is wrong with an uploaded package file, for callers that branch on it. */
+export type PackageProblem =
+  | "empty_file"
+  | "unsupported_compression"
+  | "corrupt_archive"
+  | "missing_pkginfo"
+  | "invalid_pkginfo"
+  | "invalid_signature";
+
+/**
+ * Longest slice of untrusted input quoted in an error message: package
+ * contents come from clients, so a hostile multi-megabyte value must not be
+ * echoed whole into logs and responses.
+ */
+const MAX_QUOTED_LENGTH = 80;
+
+/**
+ * Quotes untrusted input for an error message. JSON string syntax escapes
+ * control characters, so the message stays on one readable line.
+ */
+export function quote(value: string): string {
+  const shown = value.length > MAX_QUOTED_LENGTH ? `${value.slice(0, MAX_QUOTED_LENGTH)}…` : value;
+  return JSON.stringify(shown);
+}
+
+/**
+ * A package file that cannot be accepted: not a (supported) package archive,
+ * or one whose `.PKGINFO` is missing or invalid.
+ *
+ * An {@link InvalidArgumentError} (field `package` unless told otherwise), so
+ * transports report it as a bad request; `problem` says which check failed and
+ * `key` names the offending `.PKGINFO` key, if any.
+ */
+export class InvalidPackageError extends InvalidArgumentError {
+  constructor(
+    readonly problem: PackageProblem,
+    message: string,
+    readonly key?: string,
+    field = "package",
+  ) {
+    super(field, message);
+  }
+}
