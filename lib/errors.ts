@@ -28,7 +28,7 @@ export class DomainError extends Error {
 
 /** A value supplied by the caller is malformed; `field` names it. */
 export class InvalidArgumentError extends DomainError {
-  override readonly name = "InvalidArgumentError";
+  override readonly name: string = "InvalidArgumentError";
   constructor(
     readonly field: string,
     message: string,
@@ -39,7 +39,7 @@ export class InvalidArgumentError extends DomainError {
 
 /** The named resource does not exist. */
 export class NotFoundError extends DomainError {
-  override readonly name = "NotFoundError";
+  override readonly name: string = "NotFoundError";
   constructor(message: string) {
     super("not_found", message);
   }
@@ -47,7 +47,7 @@ export class NotFoundError extends DomainError {
 
 /** The resource the caller tried to create exists already. */
 export class AlreadyExistsError extends DomainError {
-  override readonly name = "AlreadyExistsError";
+  override readonly name: string = "AlreadyExistsError";
   constructor(message: string) {
     super("already_exists", message);
   }
@@ -55,7 +55,7 @@ export class AlreadyExistsError extends DomainError {
 
 /** The system is not in a state that allows the operation (e.g. a downgrade). */
 export class FailedPreconditionError extends DomainError {
-  override readonly name = "FailedPreconditionError";
+  override readonly name: string = "FailedPreconditionError";
   constructor(message: string) {
     super("failed_precondition", message);
   }
@@ -63,7 +63,7 @@ export class FailedPreconditionError extends DomainError {
 
 /** The caller is known but not allowed to do this. */
 export class PermissionDeniedError extends DomainError {
-  override readonly name = "PermissionDeniedError";
+  override readonly name: string = "PermissionDeniedError";
   constructor(message: string) {
     super("permission_denied", message);
   }
@@ -71,7 +71,7 @@ export class PermissionDeniedError extends DomainError {
 
 /** The caller presented no credential, or a wrong one. */
 export class UnauthenticatedError extends DomainError {
-  override readonly name = "UnauthenticatedError";
+  override readonly name: string = "UnauthenticatedError";
   constructor(message: string) {
     super("unauthenticated", message);
   }
@@ -79,7 +79,7 @@ export class UnauthenticatedError extends DomainError {
 
 /** A size or count limit was exceeded (e.g. an upload larger than allowed). */
 export class ResourceExhaustedError extends DomainError {
-  override readonly name = "ResourceExhaustedError";
+  override readonly name: string = "ResourceExhaustedError";
   constructor(message: string) {
     super("resource_exhausted", message);
   }

@@ -14,10 +14,12 @@ import { type Clock, systemClock } from "./clock.js";
 import type { ServerConfig } from "./config.js";
 import type { AppContext } from "./context.js";
 import { healthRoute } from "./http/health.js";
+import { repoRoutes } from "./http/repo-routes.js";
 import { createPlainRouter } from "./http/router.js";
 import { createLogger } from "./logger.js";
 import { type Listener, listen } from "./net/listener.js";
 import { createInterceptors, createRoutes } from "./rpc/index.js";
+import { createRepository } from "./repo/create.js";
 import { type Store, openStore } from "./store/orm.js";
 
 /** Parts a test or an embedding may supply instead of the defaults. */
@@ -58,20 +60,28 @@ export async function createServer(config: ServerConfig, overrides: ServerOverri
   }
 
   const store: Store = await openStore({ dbPath: join(dataDir, "vieter.sqlite"), logger });
+  const clock = overrides.clock ?? systemClock;
+  const repository = createRepository(config, store, pkgDir, clock, logger);
+  await repository.recover();
   const context: AppContext = {
     config,
     logger,
     store,
-    clock: overrides.clock ?? systemClock,
+    clock,
     authenticator: overrides.authenticator ?? createAuthenticator({ apiKey }),
     dataDir,
     pkgDir,
+    repository,
   };
 
   const handler = connectNodeAdapter({
     routes: createRoutes(context),
     interceptors: createInterceptors(context),
-    fallback: createPlainRouter([healthRoute], context.authenticator, logger),
+    fallback: createPlainRouter(
+      [healthRoute, ...repoRoutes(repository, config.max_upload_size)],
+      context.authenticator,
+      logger,
+    ),
   });
 
   let listener: Listener | undefined;

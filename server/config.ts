@@ -3,7 +3,7 @@
  * configs carry over; see lib/config.ts for file/env precedence.
  */
 import { ConfigError, type ConfigValues, loadConfig } from "../lib/config.js";
-import { boolKey, enumKey, intKey, stringKey } from "../lib/config-values.js";
+import { boolKey, enumKey, intKey, listKey, stringKey } from "../lib/config-values.js";
 import { checkSchedule, checkTimeZone } from "./config-checks.js";
 
 const LOG_LEVELS = ["FATAL", "ERROR", "WARN", "INFO", "DEBUG", "TRACE"] as const;
@@ -34,6 +34,10 @@ export const serverConfigSchema = {
   tls_cert_file: stringKey(""),
   tls_key_file: stringKey(""),
   shutdown_timeout: intKey(10, 0, 3600),
+  /** Largest package upload in bytes (default 2 GiB). */
+  max_upload_size: intKey(2 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
+  /** Repos where an older version may replace a newer one ("*" for all). */
+  allow_downgrade_repos: listKey([]),
 };
 
 /** The server's validated configuration. */

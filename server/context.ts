@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import type { Authenticator } from "./auth/authenticator.js";
 import type { Clock } from "./clock.js";
 import type { ServerConfig } from "./config.js";
+import type { Repository } from "./repo/repository.js";
 import type { Store } from "./store/orm.js";
 
 /** The server's shared dependencies. */
@@ -19,4 +20,6 @@ export interface AppContext {
   readonly dataDir: string;
   /** Absolute package folder. */
   readonly pkgDir: string;
+  /** The pacman repositories. */
+  readonly repository: Repository;
 }

@@ -18,21 +18,23 @@ export async function runServer(configFile: string | undefined, fileRequired: bo
     }
     throw err;
   }
+  // Signal handlers first: a SIGTERM that arrives while starting must still stop cleanly.
+  let stopRequested!: () => void;
+  const stopped = new Promise<void>((resolve) => (stopRequested = resolve));
+  const stop = (signal: NodeJS.Signals): void => {
+    process.stderr.write(`vieter: ${signal} received, shutting down\n`);
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+    stopRequested();
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+
   const server = await createServer(config);
   if (server.apiKeyFile) process.stderr.write(`vieter: API key stored in ${server.apiKeyFile}\n`);
   const port = await server.listen();
   process.stderr.write(`vieter: server listening on port ${port} (data in ${server.context.dataDir})\n`);
-
-  await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals): void => {
-      server.context.logger.info({ signal }, "shutting down");
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve();
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
+  await stopped;
   await server.close();
   return 0;
 }

@@ -51,7 +51,7 @@ export type PackageInfo = Record<Exclude<SingleKey, "size" | "builddate">, strin
 
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 // Tabs and other whitespace are already spaces here (repo-add normalises them).
-const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const CANONICAL_INTEGER = /^(?:0|[1-9][0-9]*)$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -64,7 +64,7 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
  * control characters; invalid UTF-8; a last line without its newline.
  */
 export function parsePkginfo(input: string | Uint8Array): PackageInfo {
-  const text = typeof input === "string" ? input : decode(input);
+  const text = typeof input === "string" ? input : decodePkginfo(input);
   if (text.includes("\0")) throw invalid("contains a NUL byte");
   // repo-add would silently drop such a line; refusing it avoids guessing.
   if (hasUnterminatedLine(text)) throw invalid("does not end with a newline");
@@ -103,7 +103,11 @@ export function parsePkginfo(input: string | Uint8Array): PackageInfo {
   return info;
 }
 
-function decode(bytes: Uint8Array): string {
+/**
+ * Decodes `.PKGINFO` bytes as strict UTF-8 (a byte-order mark is kept, as
+ * bash would keep it); throws {@link InvalidPackageError} otherwise.
+ */
+export function decodePkginfo(bytes: Uint8Array): string {
   try {
     return decoder.decode(bytes);
   } catch {
@@ -127,7 +131,11 @@ function integer(key: SingleKey, value: string): number | undefined {
   // Canonical digits only, so the number prints back exactly as repo-add copies the text.
   const n = Number(value);
   if (!CANONICAL_INTEGER.test(value) || !Number.isSafeInteger(n)) {
-    throw badValue(key, value, `must be a non-negative integer without leading zeros, at most ${Number.MAX_SAFE_INTEGER}`);
+    throw badValue(
+      key,
+      value,
+      `must be a non-negative integer without leading zeros, at most ${Number.MAX_SAFE_INTEGER}`,
+    );
   }
   return n;
 }
@@ -149,5 +157,9 @@ function invalid(what: string, key?: string): InvalidPackageError {
 }
 
 function badValue(key: string, value: string, problem: string): InvalidPackageError {
-  return new InvalidPackageError("invalid_pkginfo", `.PKGINFO key "${key}" has invalid value ${quote(value)}: ${problem}`, key);
+  return new InvalidPackageError(
+    "invalid_pkginfo",
+    `.PKGINFO key "${key}" has invalid value ${quote(value)}: ${problem}`,
+    key,
+  );
 }

@@ -10,6 +10,7 @@ import { createAuthenticator } from "../auth/authenticator.js";
 import type { Clock } from "../clock.js";
 import { type ServerConfig, defaultServerConfig } from "../config.js";
 import type { AppContext } from "../context.js";
+import { createRepository } from "../repo/create.js";
 import { openStore } from "../store/orm.js";
 
 /** The key service tests authenticate with. */
@@ -42,11 +43,17 @@ export type TestContext = AppContext & { readonly clock: ManualClock; dispose():
 export async function createTestContext(config: Partial<ServerConfig> = {}): Promise<TestContext> {
   const dataDir = mkdtempSync(join(tmpdir(), "vieter-svc-"));
   const store = await openStore({ dbPath: join(dataDir, "vieter.sqlite") });
+  const fullConfig = defaultServerConfig({ data_dir: dataDir, api_key: TEST_KEY, ...config });
+  const logger = pino({ level: "silent" });
+  const clock = manualClock();
+  const repository = createRepository(fullConfig, store, join(dataDir, "pkgs"), clock, logger);
+  await repository.recover();
   return {
-    config: defaultServerConfig({ data_dir: dataDir, api_key: TEST_KEY, ...config }),
-    logger: pino({ level: "silent" }),
+    config: fullConfig,
+    logger,
     store,
-    clock: manualClock(),
+    clock,
+    repository,
     authenticator: createAuthenticator({ apiKey: TEST_KEY }),
     dataDir,
     pkgDir: join(dataDir, "pkgs"),

@@ -32,6 +32,8 @@ export function run(command: string, args: readonly string[], options: RunOption
         reject(new Error(`${command} ${args.join(" ")} failed: ${error.message}${detail ? `\n${detail}` : ""}`));
       },
     );
+    // A command that exits without reading its input must not crash the test run with EPIPE.
+    child.stdin!.on("error", () => undefined);
     child.stdin!.end(options.input ?? "");
   });
 }

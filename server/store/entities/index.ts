@@ -1,4 +1,7 @@
+import { JobEntity } from "./job.js";
+import { ArchRepoEntity, RepoPackageEntity } from "./repo.js";
+import { ScheduleSlotEntity } from "./schedule-slot.js";
 import { TargetArchEntity, TargetEntity } from "./target.js";
 
 /** Every entity the ORM knows. */
-export const entities = [TargetEntity, TargetArchEntity];
+export const entities = [TargetEntity, TargetArchEntity, JobEntity, ScheduleSlotEntity, ArchRepoEntity, RepoPackageEntity];

@@ -1,9 +1,15 @@
 import type { MigrationObject } from "@mikro-orm/core";
 import { M0001Initial } from "./m0001-initial.js";
+import { M0002Jobs } from "./m0002-jobs.js";
+import { M0003Repo } from "./m0003-repo.js";
 
 /**
  * Every migration, in order. Listed explicitly (not globbed from disk) so they
  * run the same under tsx, vitest and a bundled build. Names never change once
  * released: they are the keys of the migrations table.
  */
-export const migrations: MigrationObject[] = [{ name: "0001-initial", class: M0001Initial }];
+export const migrations: MigrationObject[] = [
+  { name: "0001-initial", class: M0001Initial },
+  { name: "0002-jobs", class: M0002Jobs },
+  { name: "0003-repo", class: M0003Repo },
+];

@@ -1,0 +1,94 @@
+/**
+ * The pacman-facing routes, compatible with Vieter 0.6:
+ *   GET|HEAD /<repo>/<arch>/<file>   database archives, package files, signatures, desc entries (public)
+ *   POST     /<repo>/publish          publish a package (admin)
+ *   DELETE   /<repo>[/<arch>[/<pkgname>]]  remove (admin)
+ */
+import { rm, stat } from "node:fs/promises";
+import { NotFoundError } from "../../lib/errors.js";
+import type { Repository } from "../repo/repository.js";
+import type { PlainRoute } from "./route.js";
+import { sendBody } from "./send-body.js";
+import { sendJson } from "./respond.js";
+import { receiveBody } from "./upload.js";
+
+/** The routes over `repository`; uploads above `maxUploadBytes` get 413. */
+export function repoRoutes(repository: Repository, maxUploadBytes: number): PlainRoute[] {
+  return [
+    {
+      method: ["GET", "HEAD"],
+      match: (s) => s.length === 3,
+      access: "public",
+      async handle(req, res, { segments }) {
+        const [repo, arch, file] = segments as [string, string, string];
+        const dbKind = databaseKind(repo, file);
+        if (dbKind) {
+          const archive = await repository.archive(repo, arch, dbKind);
+          if (!archive) throw new NotFoundError(`arch-repo ${repo}/${arch} does not exist`);
+          return sendBody(req, res, { ...archive, size: archive.data.length, contentType: "application/gzip" });
+        }
+        if (file.includes(".pkg")) {
+          const signature = file.endsWith(".sig");
+          const found = await repository.packageFile(repo, arch, signature ? file.slice(0, -4) : file);
+          const path = found && (signature ? repository.signaturePath(found.pkg) : found.path);
+          if (!found || !path) throw new NotFoundError(`${file} is not in ${repo}/${arch}`);
+          return sendBody(req, res, {
+            path,
+            size: signature ? await fileSize(path) : found.pkg.compressedSize,
+            etag: `"${found.pkg.sha256}${signature ? "-sig" : ""}"`,
+            lastModified: found.pkg.publishedAt,
+            contentType: signature ? "application/pgp-signature" : "application/octet-stream",
+          });
+        }
+        const pkg = await repository.packageByNameVersion(repo, arch, file);
+        if (!pkg) throw new NotFoundError(`${file} is not in ${repo}/${arch}`);
+        const data = Buffer.from(pkg.desc, "utf8");
+        return sendBody(req, res, {
+          data,
+          size: data.length,
+          etag: `"${pkg.sha256}-desc"`,
+          lastModified: pkg.publishedAt,
+          contentType: "text/plain; charset=utf-8",
+        });
+      },
+    },
+    {
+      method: ["POST"],
+      match: (s) => s.length === 2 && s[1] === "publish",
+      access: "admin",
+      async handle(req, res, { segments }) {
+        const path = repository.tempPath(".upload");
+        await receiveBody(req, path, maxUploadBytes);
+        try {
+          const result = await repository.publish(segments[0]!, { path });
+          sendJson(res, 200, { message: "", data: result });
+        } finally {
+          await rm(path, { force: true });
+        }
+      },
+    },
+    {
+      method: ["DELETE"],
+      match: (s) => s.length >= 1 && s.length <= 3,
+      access: "admin",
+      async handle(_req, res, { segments }) {
+        const [repo, arch, name] = segments as [string, string | undefined, string | undefined];
+        if (name !== undefined) await repository.removePackage(repo, arch!, name);
+        else if (arch !== undefined) await repository.removeArchRepo(repo, arch);
+        else await repository.removeRepo(repo);
+        sendJson(res, 200, { message: "", data: "" });
+      },
+    },
+  ];
+}
+
+/** Which archive a file name asks for; `.db` and `.db.tar.gz` are the same bytes. */
+function databaseKind(repo: string, file: string): "db" | "files" | undefined {
+  if (file === `${repo}.db` || file === `${repo}.db.tar.gz`) return "db";
+  if (file === `${repo}.files` || file === `${repo}.files.tar.gz`) return "files";
+  return undefined;
+}
+
+async function fileSize(path: string): Promise<number> {
+  return (await stat(path)).size;
+}

@@ -1,0 +1,40 @@
+import { FailedPreconditionError } from "../../lib/errors.js";
+import { TargetEntity } from "../store/entities/target.js";
+import { insertJob } from "./enqueue.js";
+import type { JobsEnv } from "./env.js";
+import type { Job } from "./job.js";
+import { loadJob } from "./rows.js";
+import { isFinal } from "./states.js";
+
+/**
+ * Queues a new attempt of an ended job, due now: same target, arch and
+ * force, reason `retry`, attempt + 1, linked by `retryOfId`. A job that has
+ * not ended, or whose target is gone, gives FailedPreconditionError.
+ */
+export async function retryJob(env: JobsEnv, id: number): Promise<Job> {
+  const now = env.clock.now();
+  const job = await env.em.transactional(async (em) => {
+    const old = await loadJob(em, id);
+    if (!isFinal(old.state)) {
+      throw new FailedPreconditionError(`job ${id} is ${old.state}; only ended jobs can be retried`);
+    }
+    if ((await em.count(TargetEntity, { id: old.targetId })) === 0) {
+      throw new FailedPreconditionError(`job ${id} cannot be retried: target ${old.targetId} no longer exists`);
+    }
+    return insertJob(
+      em,
+      {
+        targetId: old.targetId,
+        arch: old.arch,
+        force: old.force,
+        reason: "retry",
+        dueAt: now,
+        attempt: old.attempt + 1,
+        retryOfId: old.id,
+      },
+      now,
+    );
+  });
+  env.events.publish(job);
+  return job;
+}

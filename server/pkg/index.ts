@@ -1,0 +1,29 @@
+// Public API of the package domain module; see README.md.
+export { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS, type PackageArchive, readPackageArchive } from "./archive.js";
+export {
+  type Compression,
+  COMPRESSION_EXTENSIONS,
+  createDecompressor,
+  detectCompression,
+  DETECT_BYTES,
+} from "./compression.js";
+export { type DescFileFacts, renderDesc, renderFiles } from "./desc.js";
+export { InvalidPackageError, type PackageProblem } from "./errors.js";
+export { packageFilename } from "./filename.js";
+export {
+  archProblem,
+  MAX_NAME_BYTES,
+  packageFilenameProblem,
+  packageNameProblem,
+  pathComponentProblem,
+  repoNameProblem,
+  validateArch,
+  validatePackageFilename,
+  validatePackageName,
+  validateRepoName,
+} from "./names.js";
+export { decodePkginfo, type PackageInfo, parsePkginfo } from "./pkginfo.js";
+export { pkgverProblem } from "./pkgver.js";
+export { descFacts, type PackageFile, readPackageFile } from "./read-package.js";
+export { encodeSignature, MAX_SIGNATURE_BYTES } from "./signature.js";
+export { formatVersion, type ParsedVersion, parseVersion, vercmp, type VercmpResult } from "./vercmp.js";

@@ -1,0 +1,96 @@
+/**
+ * Package files on disk, stored once by SHA-256 (an `any` package in three
+ * arch-repos is one file). Uploads land in `tmp/` and are adopted into the
+ * pool with write → fsync → rename → fsync(dir), so a file the database
+ * names is always complete. Anything else found at start-up is swept.
+ */
+import { randomUUID } from "node:crypto";
+import { mkdir, open, readdir, rename, rm, stat, unlink } from "node:fs/promises";
+import { join } from "node:path";
+
+/** The pool's folders and operations. */
+export class PackagePool {
+  readonly tmpDir: string;
+  readonly poolDir: string;
+
+  constructor(pkgDir: string) {
+    this.tmpDir = join(pkgDir, "tmp");
+    this.poolDir = join(pkgDir, "pool");
+  }
+
+  /** Creates the folders. */
+  async init(): Promise<void> {
+    await mkdir(this.tmpDir, { recursive: true });
+    await mkdir(this.poolDir, { recursive: true });
+  }
+
+  /** A fresh path in tmp/ for an upload. */
+  tempPath(suffix = ""): string {
+    return join(this.tmpDir, `${randomUUID()}${suffix}`);
+  }
+
+  /** Where the file with this digest (plus `.sig` for signatures) lives. */
+  pathOf(sha256: string, kind: "pkg" | "sig" = "pkg"): string {
+    return join(this.poolDir, kind === "sig" ? `${sha256}.sig` : sha256);
+  }
+
+  /**
+   * Makes a finished temp file durable and moves it into the pool. When the
+   * pool already holds identical bytes the temp file is just dropped.
+   */
+  async adopt(tempPath: string, sha256: string, kind: "pkg" | "sig" = "pkg"): Promise<string> {
+    const target = this.pathOf(sha256, kind);
+    if (await exists(target)) {
+      await unlink(tempPath);
+      return target;
+    }
+    await fsyncPath(tempPath);
+    await rename(tempPath, target);
+    await fsyncPath(this.poolDir);
+    return target;
+  }
+
+  /** Removes a pool file (missing is fine). */
+  async remove(sha256: string, kind: "pkg" | "sig" = "pkg"): Promise<void> {
+    await rm(this.pathOf(sha256, kind), { force: true });
+  }
+
+  /**
+   * Start-up clean-up: deletes every temp file and every pool file whose
+   * digest is not in `referenced` (left by a crash between adopt and commit,
+   * or between commit and unlink). Returns how many files were removed.
+   */
+  async sweep(referenced: ReadonlySet<string>): Promise<number> {
+    let removed = 0;
+    for (const name of await readdir(this.tmpDir)) {
+      await rm(join(this.tmpDir, name), { force: true, recursive: true });
+      removed++;
+    }
+    for (const name of await readdir(this.poolDir)) {
+      const sha = name.endsWith(".sig") ? name.slice(0, -4) : name;
+      if (!referenced.has(name) && !referenced.has(sha)) {
+        await rm(join(this.poolDir, name), { force: true });
+        removed++;
+      }
+    }
+    return removed;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function fsyncPath(path: string): Promise<void> {
+  const handle = await open(path, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

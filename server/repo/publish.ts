@@ -1,0 +1,113 @@
+/**
+ * Publishing a package file into a repo: read and validate it, pick the
+ * arch-repos (`any` goes to the default arch and every existing arch-repo),
+ * refuse a downgrade, make the file durable in the pool, commit the rows, and
+ * only then update what the routes serve.
+ */
+import { readFile } from "node:fs/promises";
+import { FailedPreconditionError } from "../../lib/errors.js";
+import { readPackageArchive } from "../pkg/archive.js";
+import { COMPRESSION_EXTENSIONS } from "../pkg/compression.js";
+import { renderDesc, renderFiles } from "../pkg/desc.js";
+import { validateRepoName } from "../pkg/names.js";
+import { type PackageInfo, parsePkginfo } from "../pkg/pkginfo.js";
+import { encodeSignature } from "../pkg/signature.js";
+import { vercmp } from "../pkg/vercmp.js";
+import { ArchRepoEntity } from "../store/entities/repo.js";
+import { type PreparedPackage, commitPackage } from "./commit-package.js";
+import { releaseFiles } from "./release-files.js";
+import { type RepoState, archKey, repoKey } from "./state.js";
+
+/** What a publish reports, as Vieter's publish response did. */
+export interface PublishResult {
+  readonly name: string;
+  readonly version: string;
+  /** The arch-repos the package was added to. */
+  readonly archs: string[];
+}
+
+/** A finished upload in the pool's tmp folder (and its signature, if any). */
+export interface StagedUpload {
+  readonly path: string;
+  readonly signaturePath?: string;
+}
+
+/** Publishes a staged upload into `repo`; the temp files are consumed. */
+export async function publishPackage(state: RepoState, repo: string, upload: StagedUpload): Promise<PublishResult> {
+  validateRepoName(repo);
+  const pkg = await preparePackage(upload);
+  const { info } = pkg;
+  const { targets, released } =
+    info.arch === "any"
+      ? // The repo lock first: the set of arch-repos must not change under an `any` package.
+        await state.locks.withKeys([repoKey(repo)], async () => {
+          const targets = await anyTargets(state, repo);
+          const keys = targets.map((a) => archKey(repo, a));
+          return {
+            targets,
+            released: await state.locks.withKeys(keys, () => checkAndCommit(state, repo, targets, pkg)),
+          };
+        })
+      : { targets: [info.arch], released: await publishToOne(state, repo, info.arch, pkg) };
+  await releaseFiles(state, released);
+  return { name: info.pkgname, version: info.pkgver, archs: targets };
+}
+
+/** An arch-specific package: the arch-repo lock, plus the repo lock when the arch-repo is new. */
+async function publishToOne(state: RepoState, repo: string, arch: string, pkg: PreparedPackage): Promise<string[]> {
+  const existing = await state.locks.withKeys([archKey(repo, arch)], async () =>
+    (await state.view(repo, arch)) ? { released: await checkAndCommit(state, repo, [arch], pkg) } : undefined,
+  );
+  if (existing) return existing.released;
+  return state.locks.withKeys([repoKey(repo), archKey(repo, arch)], () => checkAndCommit(state, repo, [arch], pkg));
+}
+
+/** Refuses a downgrade, then commits; the caller holds the arch-repo locks of `arches`. */
+async function checkAndCommit(
+  state: RepoState,
+  repo: string,
+  arches: readonly string[],
+  pkg: PreparedPackage,
+): Promise<string[]> {
+  const { info } = pkg;
+  for (const arch of arches) {
+    const current = (await state.view(repo, arch))?.get(info.pkgname);
+    if (current && vercmp(info.pkgver, current.version) < 0 && !state.deps.settings.allowsDowngrade(repo)) {
+      throw new FailedPreconditionError(
+        `${repo}/${arch} has ${info.pkgname} ${current.version}, newer than the published ${info.pkgver}; ` +
+          "a stale build must not roll the repo back (allow_downgrade_repos permits it per repo)",
+      );
+    }
+  }
+  return commitPackage(state, repo, arches, pkg);
+}
+
+async function preparePackage(upload: StagedUpload): Promise<PreparedPackage> {
+  const archive = await readPackageArchive(upload.path);
+  const info: PackageInfo = parsePkginfo(archive.pkginfo);
+  const filename = `${info.pkgname}-${info.pkgver}-${info.arch}.pkg.tar${COMPRESSION_EXTENSIONS[archive.compression]}`;
+  const signature = upload.signaturePath ? encodeSignature(await readFile(upload.signaturePath)) : undefined;
+  const facts = {
+    filename,
+    csize: archive.csize,
+    sha256: archive.sha256,
+    md5: archive.md5,
+    ...(signature ? { pgpsig: signature } : {}),
+  };
+  return {
+    info,
+    archive,
+    filename,
+    signature,
+    upload,
+    desc: renderDesc(info, facts),
+    files: renderFiles(archive.files),
+  };
+}
+
+/** Where an `any` package goes: the default arch and every arch-repo the repo has. */
+async function anyTargets(state: RepoState, repo: string): Promise<string[]> {
+  const rows = await state.em().find(ArchRepoEntity, { repo }, { fields: ["arch"], orderBy: { arch: "asc" } });
+  const arches = new Set([state.deps.settings.defaultArch, ...rows.map((r) => r.arch)]);
+  return [...arches];
+}

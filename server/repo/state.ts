@@ -1,0 +1,101 @@
+/**
+ * What the repository operations share: the database, the pool, the locks
+ * and the lazily loaded arch-repo views.
+ */
+import type { EntityManager } from "@mikro-orm/sqlite";
+import type { Logger } from "pino";
+import type { Clock } from "../clock.js";
+import { ArchRepoEntity, type ArchRepoRow, RepoPackageEntity } from "../store/entities/repo.js";
+import type { Store } from "../store/orm.js";
+import { ArchRepoView } from "./arch-repo-view.js";
+import { packageMembers } from "./db-members.js";
+import { KeyedMutex } from "./keyed-mutex.js";
+import type { PackagePool } from "./pool.js";
+
+/** Settings the repository follows. */
+export interface RepoSettings {
+  /** Arch-repo that `any` packages always go to. */
+  readonly defaultArch: string;
+  /** Whether a repo accepts older versions replacing newer ones. */
+  allowsDowngrade(repo: string): boolean;
+}
+
+/** Dependencies of the repository operations. */
+export interface RepoDeps {
+  readonly store: Store;
+  readonly pool: PackagePool;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly settings: RepoSettings;
+}
+
+/** The lock key of an arch-repo; `repoKey` guards the set of arch-repos of a repo. */
+export const archKey = (repo: string, arch: string): string => `${repo}/${arch}`;
+/** Sorts before every arch key of the repo ("*" < letters and digits), keeping lock order fixed. */
+export const repoKey = (repo: string): string => `${repo}/*`;
+
+/** Shared state of one server's repositories. */
+export class RepoState {
+  /** Arch-repo and repo locks. */
+  readonly locks = new KeyedMutex();
+  /** Pool-file locks (by digest), taken after arch-repo locks. */
+  readonly fileLocks = new KeyedMutex();
+  private readonly views = new Map<string, Promise<ArchRepoView | undefined>>();
+
+  constructor(readonly deps: RepoDeps) {}
+
+  /** A fresh EntityManager for one operation. */
+  em(): EntityManager {
+    return this.deps.store.em.fork() as EntityManager;
+  }
+
+  /** The arch-repo's view, loaded from the database on first use; undefined if it does not exist. */
+  view(repo: string, arch: string): Promise<ArchRepoView | undefined> {
+    const key = archKey(repo, arch);
+    let view = this.views.get(key);
+    if (!view) {
+      view = this.load(repo, arch);
+      this.views.set(key, view);
+      // A missing arch-repo is not cached: a publish may create it.
+      void view.then((v) => v === undefined && this.views.get(key) === view && this.views.delete(key));
+    }
+    return view;
+  }
+
+  /** Installs the view of a newly created arch-repo. */
+  setView(view: ArchRepoView): void {
+    this.views.set(archKey(view.repo, view.arch), Promise.resolve(view));
+  }
+
+  /** Forgets an arch-repo's view after it was deleted. */
+  dropView(repo: string, arch: string): void {
+    this.views.delete(archKey(repo, arch));
+  }
+
+  private async load(repo: string, arch: string): Promise<ArchRepoView | undefined> {
+    const em = this.em();
+    const row = await em.findOne(ArchRepoEntity, { repo, arch });
+    return row ? loadView(em, row) : undefined;
+  }
+}
+
+/** Builds a view from the stored rows of an arch-repo. */
+export async function loadView(em: EntityManager, row: ArchRepoRow): Promise<ArchRepoView> {
+  const view = new ArchRepoView(row.id, row.repo, row.arch, row.lastModified, row.serial);
+  const rows = await em.find(RepoPackageEntity, { archRepo: row.id }, { orderBy: { id: "asc" } });
+  for (const p of rows) {
+    view.load({
+      name: p.name,
+      version: p.version,
+      arch: p.arch,
+      filename: p.filename,
+      sha256: p.sha256,
+      compressedSize: p.compressedSize,
+      signed: p.signature !== null && p.signature !== undefined,
+      desc: p.descEntry,
+      members: packageMembers(`${p.name}-${p.version}`, p.descEntry, p.filesEntry, p.publishedAt),
+      publishedAt: p.publishedAt,
+    });
+  }
+  return view;
+}
