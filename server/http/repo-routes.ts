@@ -1,7 +1,7 @@
 /**
  * The pacman-facing routes, compatible with Vieter 0.6:
  *   GET|HEAD /<repo>/<arch>/<file>   database archives, package files, signatures, desc entries (public)
- *   POST     /<repo>/publish          publish a package (admin)
+ *   POST     /<repo>/publish          publish a package (admin); `?signature=<file>`: its detached .sig
  *   DELETE   /<repo>[/<arch>[/<pkgname>]]  remove (admin)
  */
 import { rm, stat } from "node:fs/promises";
@@ -56,10 +56,16 @@ export function repoRoutes(repository: Repository, maxUploadBytes: number): Plai
       method: ["POST"],
       match: (s) => s.length === 2 && s[1] === "publish",
       access: "admin",
-      async handle(req, res, { segments }) {
+      async handle(req, res, { segments, query }) {
         const path = repository.tempPath(".upload");
-        await receiveBody(req, path, maxUploadBytes);
+        const signatureFor = query.get("signature");
+        await receiveBody(req, path, signatureFor === null ? maxUploadBytes : 64 * 1024);
         try {
+          if (signatureFor !== null) {
+            // POST /<repo>/publish?signature=<package file name>: the body is that file's .sig.
+            const archs = await repository.attachSignature(segments[0]!, signatureFor, path);
+            return sendJson(res, 200, { message: "", data: { filename: signatureFor, archs } });
+          }
           const result = await repository.publish(segments[0]!, { path });
           sendJson(res, 200, { message: "", data: result });
         } finally {

@@ -27,15 +27,20 @@ export function createPlainRouter(
   };
 
   async function dispatch(req: PlainRequest, res: PlainResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const segments = decodeSegments(url.pathname);
-    if (segments === undefined) return sendError(res, 400, `malformed path ${JSON.stringify(url.pathname)}`);
+    // Split by hand: URL parsing would resolve "..", "%2e%2e" and friends, and
+    // such segments must reach the name checks to be refused, not be rewritten.
+    const raw = req.url ?? "/";
+    const q = raw.indexOf("?");
+    const pathname = q === -1 ? raw : raw.slice(0, q);
+    const query = new URLSearchParams(q === -1 ? "" : raw.slice(q + 1));
+    const segments = decodeSegments(pathname);
+    if (segments === undefined) return sendError(res, 400, `malformed path ${JSON.stringify(pathname)}`);
     const candidates = routes.filter((r) => r.match(segments));
     const route = candidates.find((r) => r.method.includes(req.method ?? "GET"));
     if (!route) {
       if (candidates.length > 0) {
         res.setHeader("allow", [...new Set(candidates.flatMap((r) => r.method))].join(", "));
-        return sendError(res, 405, `method ${req.method} not allowed on ${url.pathname}`);
+        return sendError(res, 405, `method ${req.method} not allowed on ${pathname}`);
       }
       return sendError(res, 404, "not found");
     }
@@ -46,7 +51,7 @@ export function createPlainRouter(
         : sendError(res, 403, `a ${principal.kind} credential cannot do this`);
     }
     try {
-      await route.handle(req, res, { segments, query: url.searchParams, principal });
+      await route.handle(req, res, { segments, query, principal });
     } catch (err) {
       const status = statusForError(err);
       if (status === undefined || res.headersSent) throw err;

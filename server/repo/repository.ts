@@ -8,6 +8,7 @@ import { type PublishResult, type StagedUpload, publishPackage } from "./publish
 import * as queries from "./queries.js";
 import { type RecoveryReport, recoverRepository } from "./recover.js";
 import { removeArchRepo, removePackage, removeRepo } from "./remove.js";
+import { attachSignature } from "./signature.js";
 import { type RepoDeps, RepoState } from "./state.js";
 
 /** The repositories of one server. */
@@ -30,6 +31,11 @@ export class Repository {
 
   publish(repo: string, upload: StagedUpload): Promise<PublishResult> {
     return publishPackage(this.state, repo, upload);
+  }
+
+  /** Attaches a detached signature (staged at `path`) to the package file `filename`; returns the arch-repos. */
+  attachSignature(repo: string, filename: string, path: string): Promise<string[]> {
+    return attachSignature(this.state, repo, filename, path);
   }
 
   /** The `.db` or `.files` archive of an arch-repo, or undefined. */
