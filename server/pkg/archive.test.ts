@@ -1,14 +1,17 @@
 import { readFile, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { ResourceExhaustedError } from "../../lib/errors.js";
 import { readPackageArchive } from "./archive.js";
 import { InvalidPackageError, type PackageProblem } from "./errors.js";
 import { readPackageFile } from "./read-package.js";
 import { seededRandom } from "./testing/random.js";
-import { bsdtarFileList, MINIMAL_PKGINFO, tarTree, tempDir } from "./testing/tar-fixture.js";
+import { bsdtarFileList, MINIMAL_PKGINFO, tarTree } from "./testing/tar-fixture.js";
+import { cleanupTempDirs, tempDir } from "./testing/temp-dirs.js";
 
 const COMPRESSIONS = ["zstd", "xz", "gzip", "none"] as const;
+
+afterAll(cleanupTempDirs);
 
 async function problemOf(promise: Promise<unknown>): Promise<{ problem: PackageProblem; message: string }> {
   const error = await promise.then(
@@ -107,6 +110,13 @@ describe("readPackageArchive", () => {
     expect((await problemOf(readPackageArchive(path, { maxPkginfoBytes: 1000 }))).problem).toBe("invalid_pkginfo");
     await expect(readPackageArchive(path, { maxEntries: 3 })).rejects.toBeInstanceOf(ResourceExhaustedError);
     await expect(readPackageArchive(path, { maxFileListBytes: 5 })).rejects.toBeInstanceOf(ResourceExhaustedError);
+  });
+
+  it("streams an archive much larger than its chunks", async () => {
+    const big = Buffer.alloc(40 * 1024 * 1024, 0x61);
+    const path = await tarTree({ ".PKGINFO": MINIMAL_PKGINFO, "usr/big": big, "usr/z": "" }, { compression: "zstd" });
+    const archive = await readPackageArchive(path);
+    expect(archive.files).toEqual(["usr/", "usr/big", "usr/z"]);
   });
 
   it("passes file system errors through", async () => {

@@ -4,6 +4,7 @@
  * validated, because it comes from an uploaded, untrusted file.
  */
 import { InvalidPackageError, quote } from "./errors.js";
+import type { PackageInfo } from "./package-info.js";
 import { archProblem, packageNameProblem } from "./names.js";
 import { hasUnterminatedLine, splitPkginfo } from "./pkginfo-lines.js";
 import { pkgverProblem } from "./pkgver.js";
@@ -40,14 +41,7 @@ const LIST_KEYS = [
 type SingleKey = (typeof SINGLE_KEYS)[number];
 type ListKey = (typeof LIST_KEYS)[number];
 
-/** A package's `.PKGINFO`, with pacman's key names. */
-export type PackageInfo = Record<Exclude<SingleKey, "size" | "builddate">, string> &
-  Record<ListKey, string[]> & {
-    /** Installed size in bytes; undefined when `.PKGINFO` has none. */
-    size: number | undefined;
-    /** Build time in seconds since the epoch; undefined when `.PKGINFO` has none. */
-    builddate: number | undefined;
-  };
+export type { PackageInfo };
 
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 // Tabs and other whitespace are already spaces here (repo-add normalises them).

@@ -2,7 +2,7 @@
 // entries are byte-identical to what the real repo-add 6.0.2 writes.
 import { stat, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readPackageArchive } from "./archive.js";
 import { renderDesc, renderFiles } from "./desc.js";
 import { descFacts, type PackageFile, readPackageFile } from "./read-package.js";
@@ -17,6 +17,7 @@ import {
 } from "./testing/fixtures.js";
 import { makePackage, TEST_BUILD_DATE } from "./testing/make-package.js";
 import { repoAdd, type RepoAddEntry } from "./testing/repo-add.js";
+import { cleanupTempDirs } from "./testing/temp-dirs.js";
 
 // A binary "signature": repo-add only checks it is not armored and ≤ 16 KiB.
 const DUMMY_SIGNATURE = Buffer.from(Array.from({ length: 310 }, (_, i) => (i * 37 + 11) % 256));
@@ -46,6 +47,7 @@ beforeAll(async () => {
   await writeFile(`${signed.path}.sig`, DUMMY_SIGNATURE);
   entries = await repoAdd(paths);
 }, 120_000);
+afterAll(cleanupTempDirs);
 
 describe("packages built by makepkg", () => {
   it("cover split packages, every compression and foreign and any architectures", () => {
@@ -55,7 +57,6 @@ describe("packages built by makepkg", () => {
     expect(summary).toEqual([
       "vieter-split-a 2:2.1.0-3 x86_64 zstd",
       "vieter-split-b 2:2.1.0-3 any zstd",
-      "vieter-split-c 2:2.1.0-3 x86_64 zstd",
       "vieter-arm 0.9.1+r12.g1a2b3c4_beta~rc1-1.1 aarch64 xz",
       "vieter-minimal 1-1 any gzip",
       "vieter-many 3.0.0-1 x86_64 none",
@@ -81,7 +82,7 @@ describe("packages built by makepkg", () => {
       makedepend: ["make", "cmake>=3.0"],
       checkdepend: ["python-pytest"],
     });
-    expect(built[2]!.pkg.info).toMatchObject({ pkgdesc: "", url: "", license: [], group: [] });
+    expect(built[3]!.pkg.info).toMatchObject({ pkgdesc: "", url: "", license: [], group: [], depend: [] });
   });
 
   it("get makepkg's own file names", () => {
@@ -108,7 +109,7 @@ describe("byte-identical to repo-add 6.0.2", () => {
     expect([...entries.keys()].sort()).toEqual(built.map(({ pkg }) => `${pkg.info.pkgname}-${pkg.info.pkgver}`).sort());
   });
 
-  it.each([0, 1, 2, 3, 4, 5])("desc of package #%i", (index) => {
+  it.each([0, 1, 2, 3, 4])("desc of package #%i", (index) => {
     const { pkg, signature } = built[index]!;
     const ours = renderDesc(pkg.info, descFacts(pkg, signature && encodeSignature(signature)));
     const theirs = entries.get(`${pkg.info.pkgname}-${pkg.info.pkgver}`)!;
@@ -117,7 +118,7 @@ describe("byte-identical to repo-add 6.0.2", () => {
     expect(theirs.filesDesc.equals(theirs.desc)).toBe(true);
   });
 
-  it.each([0, 1, 2, 3, 4, 5])("files of package #%i", (index) => {
+  it.each([0, 1, 2, 3, 4])("files of package #%i", (index) => {
     const { pkg } = built[index]!;
     const ours = renderFiles(pkg.archive.files);
     const theirs = entries.get(`${pkg.info.pkgname}-${pkg.info.pkgver}`)!.files;

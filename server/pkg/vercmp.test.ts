@@ -76,7 +76,7 @@ describe("vercmp", () => {
   });
 
   describe("against /usr/bin/vercmp on generated pairs", () => {
-    const pairs = generatePairs(4000, 0x5eed);
+    const pairs = generatePairs(3000, 0x5eed);
     let expected: number[] = [];
     beforeAll(async () => {
       // Two halves in parallel: one bash loop each, one vercmp spawn per pair.

@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError } from "../../lib/errors.js";
 import { checkSchedule } from "../config-checks.js";
-import { archNameProblem, repoNameProblem } from "../../lib/names.js";
+import { archProblem as archNameProblem, repoNameProblem } from "../pkg/names.js";
 import { TARGET_KINDS, type TargetDefaults, type TargetFields, type TargetKind } from "./target.js";
 
 const MAX_TIMEOUT = 7 * 24 * 3600;

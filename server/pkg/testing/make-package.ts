@@ -1,12 +1,12 @@
 // Builds real pacman packages with the real makepkg, for tests anywhere in
 // the project (repo, publish, agents). makepkg refuses to run as root, so as
 // root the build runs as the unprivileged `nobody` (no user is created, which
-// keeps parallel test files from racing on useradd).
-import { mkdtemp, readdir, writeFile } from "node:fs/promises";
-import { rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+// keeps parallel test files from racing on useradd). Call cleanupTempDirs()
+// from ./temp-dirs.js in afterAll to remove the build directories.
+import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { run } from "./exec.js";
+import { tempDir } from "./temp-dirs.js";
 
 /** The package extensions makepkg can produce and the server accepts. */
 export type PackageExtension = ".pkg.tar.zst" | ".pkg.tar.xz" | ".pkg.tar.gz" | ".pkg.tar";
@@ -23,7 +23,7 @@ export interface MakePackageOptions {
   files?: Readonly<Record<string, string | Uint8Array>>;
   /** PACKAGER value written into `.PKGINFO` (default "Vieter Tests <tests@vieter.invalid>"). */
   packager?: string;
-  /** Build directory (must not exist yet); default: a temp dir removed when the process exits. */
+  /** Build directory, created if missing (as root: reachable by `nobody`); default: a temp dir that `cleanupTempDirs()` removes. */
   dir?: string;
 }
 
@@ -31,17 +31,14 @@ export interface MakePackageOptions {
 export const TEST_BUILD_DATE = 1_700_000_000;
 
 const BUILD_USER = "nobody";
-const tempDirs: string[] = [];
-process.once("exit", () => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
 
 /**
  * Runs `makepkg --nodeps` on the PKGBUILD and returns the absolute paths of
  * the built package files, sorted (one per pkgname of a split package).
  */
 export async function makePackage(options: MakePackageOptions): Promise<string[]> {
-  const dir = options.dir ?? (await newTempDir());
+  const dir = options.dir ?? (await tempDir("vieter-makepkg-"));
+  await mkdir(dir, { recursive: true });
   await writeFile(join(dir, "PKGBUILD"), options.pkgbuild);
   for (const [name, content] of Object.entries(options.files ?? {})) await writeFile(join(dir, name), content);
   const asRoot = process.getuid?.() === 0;
@@ -62,12 +59,6 @@ export async function makePackage(options: MakePackageOptions): Promise<string[]
   const built = (await readdir(dir)).filter((name) => /\.pkg\.tar(?:\.[a-z0-9]+)?$/.test(name)).sort();
   if (built.length === 0) throw new Error(`makepkg produced no package in ${dir}`);
   return built.map((name) => join(dir, name));
-}
-
-async function newTempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "vieter-makepkg-"));
-  tempDirs.push(dir);
-  return dir;
 }
 
 /** Hands the build directory (mkdtemp makes it 0700) to the build user and its group. */

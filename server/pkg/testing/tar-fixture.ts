@@ -1,11 +1,10 @@
 // Hand-made archives for tests that need what makepkg never produces:
 // missing or broken .PKGINFO, odd tar formats, hostile names. bsdtar (the
 // tool makepkg itself uses) writes them.
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
-import { rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { run } from "./exec.js";
+import { tempDir } from "./temp-dirs.js";
 
 /** Paths ending in "/" are directories; other values are file contents. */
 export type Tree = Readonly<Record<string, string | Uint8Array>>;
@@ -21,18 +20,6 @@ export interface TarOptions {
 
 /** A minimal valid `.PKGINFO`; spread over it to change keys. */
 export const MINIMAL_PKGINFO = "pkgname = demo\npkgver = 1.0-1\narch = any\nsize = 0\nbuilddate = 1\n";
-
-const tempDirs: string[] = [];
-process.once("exit", () => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A temporary directory removed when the process exits. */
-export async function tempDir(prefix = "vieter-pkg-test-"): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
 
 /** Writes `tree` under `root`; names are raw (any bytes but "/" and NUL allowed). */
 export async function writeTree(root: string, tree: Tree): Promise<void> {
