@@ -4,13 +4,14 @@
  * temp or orphan file is left.
  */
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { makePackage } from "../server/pkg/testing/make-package.js";
+import { cleanupTempDirs } from "../server/pkg/testing/temp-dirs.js";
 import { startChildServer, stopChild } from "./setup/child-server.js";
 
 const KEY = "crash-test-key";
@@ -34,6 +35,8 @@ function dbEntries(archive: Buffer): Map<string, string> {
     .filter(Boolean);
   return new Map(names.map((n) => [n, execFileSync("bsdtar", ["-xOf", join(dir, "x.db"), n], { encoding: "utf8" })]));
 }
+
+afterAll(cleanupTempDirs);
 
 describe("crash during a publish storm", () => {
   it("restarts into a consistent repo", { timeout: 240_000 }, async () => {
@@ -98,6 +101,7 @@ describe("crash during a publish storm", () => {
       expect(readdirSync(join(dataDir, "pkgs", "pool")).sort()).toEqual([...digests].sort());
     } finally {
       await stopChild(second.child);
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePackage } from "../server/pkg/testing/make-package.js";
+import { cleanupTempDirs } from "../server/pkg/testing/temp-dirs.js";
 import { type TestPacman, createPacman } from "./setup/pacman.js";
 import { publishFile } from "./setup/publish.js";
 import { type TestServer, startTestServer } from "./setup/server.js";
@@ -30,6 +31,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await srv.stop();
+  await cleanupTempDirs();
 });
 
 describe("pacman against the server", () => {

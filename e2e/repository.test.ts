@@ -13,6 +13,7 @@ import { createConnectTransport } from "@connectrpc/connect-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RepoService } from "../gen/vieter/v1/repo_service_pb.js";
 import { makePackage } from "../server/pkg/testing/make-package.js";
+import { cleanupTempDirs } from "../server/pkg/testing/temp-dirs.js";
 import { repoAdd } from "../server/pkg/testing/repo-add.js";
 import { publishFile } from "./setup/publish.js";
 import { type TestServer, startTestServer } from "./setup/server.js";
@@ -50,6 +51,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await srv.stop();
+  await cleanupTempDirs();
 });
 
 describe("entries equal to repo-add's", () => {
