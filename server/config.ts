@@ -2,7 +2,7 @@
  * The server's configuration keys. Names follow Vieter 0.6 so existing
  * configs carry over; see lib/config.ts for file/env precedence.
  */
-import { ConfigError, type ConfigValues, loadConfig } from "../lib/config.js";
+import { type ConfigKey, ConfigError, ConfigValueError, type ConfigValues, loadConfig } from "../lib/config.js";
 import { boolKey, enumKey, intKey, listKey, stringKey } from "../lib/config-values.js";
 import { checkSchedule, checkTimeZone } from "./config-checks.js";
 
@@ -34,6 +34,8 @@ export const serverConfigSchema = {
   tls_cert_file: stringKey(""),
   tls_key_file: stringKey(""),
   shutdown_timeout: intKey(10, 0, 3600),
+  /** Agent credentials, "name:token" each (use VIETER_AGENT_TOKENS_FILE to keep them out of the environment). */
+  agent_tokens: agentTokensKey(),
   /** Largest package upload in bytes (default 2 GiB). */
   max_upload_size: intKey(2 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
   /** Repos where an older version may replace a newer one ("*" for all). */
@@ -42,6 +44,30 @@ export const serverConfigSchema = {
 
 /** The server's validated configuration. */
 export type ServerConfig = ConfigValues<typeof serverConfigSchema>;
+
+/** Parses "name:token" pairs; a token must be long enough to resist guessing. */
+function agentTokensKey(): ConfigKey<ReadonlyMap<string, string>> {
+  const list = listKey([]);
+  return {
+    default: new Map(),
+    secret: true,
+    parse(raw) {
+      const tokens = new Map<string, string>();
+      for (const [i, item] of list.parse(raw).entries()) {
+        // Messages name the entry's position and name, never the token.
+        const m = /^([A-Za-z0-9._-]{1,64}):(\S{16,})$/.exec(item);
+        if (!m) {
+          throw new ConfigValueError(
+            `entry ${i + 1} must be name:token (name of A-Z a-z 0-9 . _ -, token of at least 16 characters)`,
+          );
+        }
+        if (tokens.has(m[1]!)) throw new ConfigValueError(`agent name ${m[1]} appears twice`);
+        tokens.set(m[1]!, m[2]!);
+      }
+      return tokens;
+    },
+  };
+}
 
 function nonEmpty(v: string): string | undefined {
   return v.trim() === "" ? "must not be empty" : undefined;

@@ -18,6 +18,7 @@ describe("authenticator", () => {
     expect(p).toEqual({ kind: "agent", tokenName: "builder-1" });
     expect(allows("admin", p)).toBe(false);
     expect(allows("agent", p)).toBe(true);
+    expect(allows("publisher", p)).toBe(true);
   });
 
   it.each([
@@ -39,5 +40,6 @@ describe("authenticator", () => {
     expect(allows("public", undefined)).toBe(true);
     expect(allows("admin", undefined)).toBe(false);
     expect(allows("agent", undefined)).toBe(false);
+    expect(allows("publisher", undefined)).toBe(false);
   });
 });

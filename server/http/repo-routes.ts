@@ -1,7 +1,7 @@
 /**
  * The pacman-facing routes, compatible with Vieter 0.6:
  *   GET|HEAD /<repo>/<arch>/<file>   database archives, package files, signatures, desc entries (public)
- *   POST     /<repo>/publish          publish a package (admin); `?signature=<file>`: its detached .sig
+ *   POST     /<repo>/publish          publish a package (admin or agent); `?signature=<file>`: its detached .sig
  *   DELETE   /<repo>[/<arch>[/<pkgname>]]  remove (admin)
  */
 import { rm, stat } from "node:fs/promises";
@@ -55,7 +55,7 @@ export function repoRoutes(repository: Repository, maxUploadBytes: number): Plai
     {
       method: ["POST"],
       match: (s) => s.length === 2 && s[1] === "publish",
-      access: "admin",
+      access: "publisher",
       async handle(req, res, { segments, query }) {
         const path = repository.tempPath(".upload");
         const signatureFor = query.get("signature");
