@@ -16,10 +16,12 @@ import type { AppContext } from "./context.js";
 import { healthRoute } from "./http/health.js";
 import { repoRoutes } from "./http/repo-routes.js";
 import { createPlainRouter } from "./http/router.js";
+import { createJobEvents } from "./jobs/index.js";
 import { createLogger } from "./logger.js";
 import { type Listener, listen } from "./net/listener.js";
 import { createInterceptors, createRoutes } from "./rpc/index.js";
 import { createRepository } from "./repo/create.js";
+import { createScheduler } from "./scheduler/index.js";
 import { type Store, openStore } from "./store/orm.js";
 
 /** Parts a test or an embedding may supply instead of the defaults. */
@@ -34,9 +36,9 @@ export interface VieterServer {
   readonly context: AppContext;
   /** Where the API key lives when it was generated, else undefined. */
   readonly apiKeyFile: string | undefined;
-  /** Starts serving; resolves with the bound port. */
+  /** Starts the scheduler (reconcile + first pass), then serving; resolves with the bound port. */
   listen(): Promise<number>;
-  /** Stops accepting, lets calls finish within shutdown_timeout, closes the database. */
+  /** Stops accepting, lets calls finish within shutdown_timeout, stops the scheduler, closes the database. */
   close(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export async function createServer(config: ServerConfig, overrides: ServerOverri
     store,
     clock,
     authenticator: overrides.authenticator ?? createAuthenticator({ apiKey }),
+    jobEvents: createJobEvents(),
     dataDir,
     pkgDir,
     repository,
@@ -84,6 +87,9 @@ export async function createServer(config: ServerConfig, overrides: ServerOverri
     ),
   });
 
+  const settings = { globalSchedule: config.global_schedule, timeZone: config.time_zone };
+  const scheduler = createScheduler({ store, clock, events: context.jobEvents, settings, logger });
+
   let listener: Listener | undefined;
   return {
     context,
@@ -94,12 +100,14 @@ export async function createServer(config: ServerConfig, overrides: ServerOverri
         config.tls_cert_file !== ""
           ? { cert: readFileSync(config.tls_cert_file), key: readFileSync(config.tls_key_file) }
           : undefined;
+      await scheduler.start();
       listener = await listen(handler, config.port, config.host, tls);
       logger.info({ port: listener.port, tls: tls !== undefined }, `listening on port ${listener.port}`);
       return listener.port;
     },
     async close() {
       await listener?.close(config.shutdown_timeout * 1000);
+      await scheduler.stop();
       await store.close();
       logger.info("server stopped");
     },

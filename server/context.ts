@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import type { Authenticator } from "./auth/authenticator.js";
 import type { Clock } from "./clock.js";
 import type { ServerConfig } from "./config.js";
+import type { JobEvents } from "./jobs/index.js";
 import type { Repository } from "./repo/repository.js";
 import type { Store } from "./store/orm.js";
 
@@ -16,6 +17,8 @@ export interface AppContext {
   readonly store: Store;
   readonly clock: Clock;
   readonly authenticator: Authenticator;
+  /** Job changes, published by the jobs domain and read by WatchJobs. */
+  readonly jobEvents: JobEvents;
   /** Absolute data folder. */
   readonly dataDir: string;
   /** Absolute package folder. */

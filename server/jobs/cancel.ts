@@ -25,7 +25,9 @@ export async function cancelJob(env: JobsEnv, id: number, reason = USER_CANCEL_R
   for (let round = 0; round < 3; round++) {
     const job = await loadJob(env.em, id);
     if (job.state === "queued") {
-      const cancelled = await applyTransition(env.em, job, "cancelled", now, { cause: { message: reason, lastLines: [] } });
+      const cancelled = await applyTransition(env.em, job, "cancelled", now, {
+        cause: { message: reason, lastLines: [] },
+      });
       if (!cancelled) continue;
       env.events.publish(cancelled);
       return cancelled;

@@ -11,7 +11,8 @@
  * also sets the unique `activePair`. Of two racing claims for one job only
  * one updates a row; of two racing claims for different jobs of one busy
  * target×arch the database refuses the second with a unique violation. Both
- * losers move on to the next candidate. No lock is held between statements.
+ * losers move on to the next candidate. No lock is held between statements,
+ * and no transaction is needed.
  */
 import { UniqueConstraintViolationException } from "@mikro-orm/core";
 import { JobEntity } from "../store/entities/job.js";
@@ -62,36 +63,38 @@ export async function claimNextJob(env: JobsEnv, request: ClaimRequest): Promise
   return undefined;
 }
 
+// One statement decides the claim; it runs outside a transaction so a unique
+// violation costs nothing to undo (on PostgreSQL it would abort a transaction).
 async function tryClaim(
   env: JobsEnv,
   c: { id: number; targetId: number; arch: string },
   request: ClaimRequest,
   now: Date,
 ): Promise<Job | undefined> {
+  let claimed: number;
   try {
-    return await env.em.transactional(async (em) => {
-      const claimed = await em.nativeUpdate(
-        JobEntity,
-        { id: c.id, state: "queued" },
-        {
-          state: "dispatched",
-          agent: request.agent,
-          dispatchedAt: now,
-          leaseExpiresAt: new Date(now.getTime() + request.leaseSeconds * 1000),
-          activePair: pairKey(c.targetId, c.arch),
-          pendingPair: null,
-        },
-      );
-      if (claimed === 0) return undefined;
-      await em.nativeUpdate(
-        JobEntity,
-        { targetId: c.targetId, arch: c.arch, state: "queued", fairAt: { $lt: now } },
-        { fairAt: now },
-      );
-      return loadJob(em, c.id);
-    });
+    claimed = await env.em.nativeUpdate(
+      JobEntity,
+      { id: c.id, state: "queued" },
+      {
+        state: "dispatched",
+        agent: request.agent,
+        dispatchedAt: now,
+        leaseExpiresAt: new Date(now.getTime() + request.leaseSeconds * 1000),
+        activePair: pairKey(c.targetId, c.arch),
+        pendingPair: null,
+      },
+    );
   } catch (err) {
     if (err instanceof UniqueConstraintViolationException) return undefined;
     throw err;
   }
+  if (claimed === 0) return undefined;
+  // Only ordering depends on this, so it need not be atomic with the claim.
+  await env.em.nativeUpdate(
+    JobEntity,
+    { targetId: c.targetId, arch: c.arch, state: "queued", fairAt: { $lt: now } },
+    { fairAt: now },
+  );
+  return loadJob(env.em, c.id);
 }

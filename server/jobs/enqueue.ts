@@ -6,10 +6,7 @@ import { JobEntity } from "../store/entities/job.js";
 import { TargetEntity } from "../store/entities/target.js";
 import type { JobsEnv } from "./env.js";
 import type { Job, JobReason } from "./job.js";
-import { loadJob, loadJobs, pairKey } from "./rows.js";
-
-// SQLite writes a multi-row insert as a compound SELECT, limited to 500 terms.
-const INSERT_CHUNK = 250;
+import { loadJob, pairKey } from "./rows.js";
 
 /** A job to insert in state queued. */
 export interface NewJob {
@@ -70,40 +67,23 @@ export async function enqueueManualJobs(
   return jobs;
 }
 
-/** A scheduled run that has come due. */
-export interface DueRun {
-  readonly targetId: number;
-  readonly arch: string;
-  readonly dueAt: Date;
-}
-
 /**
- * Inserts a scheduled job per due run, except for a target×arch that still
- * has a queued scheduled job: the database's unique `pendingPair` skips it,
- * which is how missed periods collapse into one run. Returns the jobs
- * created; does not publish (the caller does, after committing).
+ * The job a scheduled run becomes: what a row inserted with only target,
+ * arch, due time and pending pair holds (everything else is a column
+ * default). For code that inserts scheduled jobs in bulk and must report them.
  */
-export async function insertScheduledJobs(em: EntityManager, runs: readonly DueRun[], now: Date): Promise<Job[]> {
-  const ids: number[] = [];
-  for (let i = 0; i < runs.length; i += INSERT_CHUNK) {
-    const rows = runs.slice(i, i + INSERT_CHUNK).map((r) => ({
-      targetId: r.targetId,
-      arch: r.arch,
-      reason: "scheduled",
-      state: "queued",
-      createdAt: now,
-      dueAt: r.dueAt,
-      fairAt: r.dueAt,
-      pendingPair: pairKey(r.targetId, r.arch),
-    }));
-    const inserted = await em
-      .createQueryBuilder(JobEntity)
-      .insert(rows)
-      .onConflict("pendingPair")
-      .ignore()
-      .returning(["id"])
-      .execute<{ id: number }[]>("all");
-    ids.push(...inserted.map((r) => r.id));
-  }
-  return loadJobs(em, ids);
+export function scheduledJob(id: number, targetId: number, arch: string, dueAt: Date, now: Date): Job {
+  return {
+    id,
+    targetId,
+    arch,
+    force: false,
+    reason: "scheduled",
+    state: "queued",
+    agent: "",
+    attempt: 1,
+    createdAt: now,
+    dueAt,
+    cancelReason: "",
+  };
 }

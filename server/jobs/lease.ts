@@ -4,6 +4,7 @@
  */
 import { FailedPreconditionError } from "../../lib/errors.js";
 import { JobEntity } from "../store/entities/job.js";
+import { sql, toDbDate } from "../store/sql.js";
 import type { JobsEnv } from "./env.js";
 import type { Job } from "./job.js";
 import { loadJob, toJob } from "./rows.js";
@@ -34,6 +35,9 @@ export async function extendLease(env: JobsEnv, id: number, agent: string, lease
  */
 export async function expireLeases(env: JobsEnv): Promise<Job[]> {
   const now = env.clock.now();
+  // Only dispatched and running jobs hold a lease, so the index alone answers "any?".
+  const any = await sql(env.em)("job").first("id").where("lease_expires_at", "<", toDbDate(env.em, now));
+  if (!any) return [];
   const expired = await env.em.find(
     JobEntity,
     { state: { $in: [...ACTIVE_STATES] }, leaseExpiresAt: { $lt: now } },
@@ -44,7 +48,9 @@ export async function expireLeases(env: JobsEnv): Promise<Job[]> {
     const job = toJob(row);
     const message = `agent ${JSON.stringify(job.agent)} stopped renewing its lease`;
     // undefined: the agent reported back in the meantime, which wins.
-    const next = await applyTransition(env.em, job, "lost", now, { cause: { step: "agent_lost", message, lastLines: [] } });
+    const next = await applyTransition(env.em, job, "lost", now, {
+      cause: { step: "agent_lost", message, lastLines: [] },
+    });
     if (next) lost.push(next);
   }
   env.events.publish(lost);

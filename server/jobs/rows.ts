@@ -9,6 +9,11 @@ export function pairKey(targetId: number, arch: string): string {
   return `${targetId}:${arch}`;
 }
 
+/** {@link pairKey} as a portable SQL expression over two columns (for set-based inserts). */
+export function pairKeySql(targetIdColumn: string, archColumn: string): string {
+  return `cast(${targetIdColumn} as text) || ':' || ${archColumn}`;
+}
+
 /** The domain view of a stored job. */
 export function toJob(row: JobRow): Job {
   return {

@@ -11,6 +11,7 @@ import { RepoService } from "../../gen/vieter/v1/repo_service_pb.js";
 import { TargetService } from "../../gen/vieter/v1/target_service_pb.js";
 import type { AppContext } from "../context.js";
 import { authInterceptor, errorInterceptor, storeInterceptor } from "./interceptors.js";
+import { createJobService } from "./job-service.js";
 import { registerReflection } from "./reflection.js";
 import { createTargetService } from "./target-service.js";
 
@@ -27,7 +28,7 @@ export const VIETER_SERVICES: readonly DescService[] = [
 export function createRoutes(ctx: AppContext): (router: ConnectRouter) => void {
   return (router) => {
     router.service(TargetService, createTargetService(ctx));
-    router.service(JobService, {});
+    router.service(JobService, createJobService(ctx));
     router.service(LogService, {});
     router.service(RepoService, {});
     router.service(AgentService, {});

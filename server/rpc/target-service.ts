@@ -44,7 +44,11 @@ const MASK_FIELDS: Record<string, UpdatableField> = {
 
 /** The TargetService implementation. */
 export function createTargetService(ctx: AppContext): Partial<ServiceImpl<typeof TargetService>> {
-  const defaults = { defaultArch: ctx.config.default_arch };
+  const defaults = {
+    defaultArch: ctx.config.default_arch,
+    globalSchedule: ctx.config.global_schedule,
+    timeZone: ctx.config.time_zone,
+  };
   return {
     async createTarget(req, call) {
       const target = await createTarget(callEm(call), toInput(req.target), defaults, ctx.clock.now());
@@ -80,11 +84,12 @@ export function createTargetService(ctx: AppContext): Partial<ServiceImpl<typeof
         fields,
         defaults,
         ctx.clock.now(),
+        ctx.jobEvents,
       );
       return { target: toMessage(target) };
     },
     async deleteTarget(req, call) {
-      await deleteTarget(callEm(call), Number(req.id));
+      await deleteTarget(callEm(call), Number(req.id), ctx.clock.now(), ctx.jobEvents);
       return {};
     },
     async previewSchedule(req) {

@@ -2,12 +2,16 @@
  * One scheduling pass: every slot whose time has come yields a scheduled job
  * (unless its target×arch still has one queued: missed periods collapse into
  * that one run) and moves on to its next occurrence after now; then expired
- * leases are declared lost. A pass costs one indexed range query when
- * nothing is due.
+ * leases are declared lost.
+ *
+ * Cost: when nothing is due, one indexed probe. When runs are due, one
+ * set-based INSERT … SELECT creates all their jobs inside the database (the
+ * unique `pending_pair` skips pairs that still have one queued), and slots
+ * move on with one UPDATE per distinct schedule.
  */
 import type { EntityManager } from "@mikro-orm/sqlite";
-import { type Job, type JobsEnv, expireLeases, insertScheduledJobs } from "../jobs/index.js";
-import { ScheduleSlotEntity } from "../store/entities/schedule-slot.js";
+import { type Job, type JobsEnv, expireLeases, pairKeySql, scheduledJob } from "../jobs/index.js";
+import { fromDbDate, sql, toDbDate } from "../store/sql.js";
 import { nextRun } from "./settings.js";
 
 /** What a pass did. */
@@ -20,51 +24,52 @@ export interface PassResult {
   readonly lost: readonly Job[];
 }
 
-interface DueSlot {
-  id: number;
-  target: number;
-  arch: string;
-  schedule: string;
-  timeZone: string;
-  nextRunAt: Date;
-}
-
-const ID_CHUNK = 500;
-
 /** Runs one pass at the env clock's current time. */
 export async function runSchedulingPass(env: JobsEnv): Promise<PassResult> {
   const now = env.clock.now();
-  const { queued, dueSlots } = await env.em.transactional(async (em) => {
-    const due = await em
-      .createQueryBuilder(ScheduleSlotEntity, "s")
-      .select(["s.id", "s.target", "s.arch", "s.schedule", "s.timeZone", "s.nextRunAt"])
-      .where({ nextRunAt: { $lte: now } })
-      .execute<DueSlot[]>("all");
-    if (due.length === 0) return { queued: [], dueSlots: 0 };
-    const runs = due.map((s) => ({ targetId: s.target, arch: s.arch, dueAt: s.nextRunAt }));
-    const created = await insertScheduledJobs(em, runs, now);
-    await advanceSlots(em, due, now);
-    return { queued: created, dueSlots: due.length };
-  });
-  env.events.publish(queued);
+  const at = toDbDate(env.em, now);
+  const anyDue = await sql(env.em)("schedule_slot").first("id").where("next_run_at", "<=", at);
+  let queued: Job[] = [];
+  let dueSlots = 0;
+  if (anyDue) {
+    ({ queued, dueSlots } = await env.em.transactional((tx) => queueDueRuns(tx, now)));
+    env.events.publish(queued);
+  }
   const lost = await expireLeases(env);
   return { queued, dueSlots, lost };
 }
 
-// Slots sharing a schedule and zone share their next run, so one UPDATE per
-// distinct schedule (chunked by id) moves them all.
-async function advanceSlots(em: EntityManager, due: readonly DueSlot[], now: Date): Promise<void> {
-  const groups = new Map<string, { schedule: string; timeZone: string; ids: number[] }>();
-  for (const s of due) {
-    const key = `${s.timeZone}\n${s.schedule}`;
-    const group = groups.get(key) ?? { schedule: s.schedule, timeZone: s.timeZone, ids: [] };
-    group.ids.push(s.id);
-    groups.set(key, group);
+async function queueDueRuns(em: EntityManager, now: Date): Promise<{ queued: Job[]; dueSlots: number }> {
+  const db = sql(em);
+  const at = toDbDate(em, now);
+  const groups: { schedule: string; time_zone: string; n: number | string }[] = await db("schedule_slot")
+    .select("schedule", "time_zone")
+    .count({ n: "*" })
+    .where("next_run_at", "<=", at)
+    .groupBy("schedule", "time_zone");
+  // Portable SQL (SQLite ≥ 3.35 and PostgreSQL): INSERT … SELECT … ON CONFLICT … RETURNING.
+  const inserted = await db.raw(
+    `insert into job (target_id, arch, reason, state, created_at, due_at, fair_at, pending_pair)
+     select s.target_id, s.arch, 'scheduled', 'queued', ?, s.next_run_at, s.next_run_at, ${pairKeySql("s.target_id", "s.arch")}
+     from schedule_slot s where s.next_run_at <= ?
+     on conflict (pending_pair) do nothing
+     returning id, target_id, arch, due_at`,
+    [at, at],
+  );
+  const rows: { id: number; target_id: number; arch: string; due_at: unknown }[] = Array.isArray(inserted)
+    ? inserted
+    : inserted.rows;
+  const queued = rows
+    .map((r) => scheduledJob(r.id, r.target_id, r.arch, fromDbDate(r.due_at)!, now))
+    .sort((a, b) => a.id - b.id);
+  // Slots sharing a schedule and zone share their next run: one UPDATE each
+  // (over the (schedule, time_zone, next_run_at) index) moves them all.
+  for (const g of groups) {
+    const next = nextRun(g.schedule, g.time_zone, now);
+    await db("schedule_slot")
+      .update({ next_run_at: next ? toDbDate(em, next) : null })
+      .where({ schedule: g.schedule, time_zone: g.time_zone })
+      .andWhere("next_run_at", "<=", at);
   }
-  for (const g of groups.values()) {
-    const nextRunAt = nextRun(g.schedule, g.timeZone, now) ?? null;
-    for (let i = 0; i < g.ids.length; i += ID_CHUNK) {
-      await em.nativeUpdate(ScheduleSlotEntity, { id: { $in: g.ids.slice(i, i + ID_CHUNK) } }, { nextRunAt });
-    }
-  }
+  return { queued, dueSlots: groups.reduce((sum, g) => sum + Number(g.n), 0) };
 }

@@ -1,10 +1,14 @@
 import type { EntityManager } from "@mikro-orm/sqlite";
+import { scheduleTarget } from "../scheduler/index.js";
 import { TargetArchEntity, TargetEntity } from "../store/entities/target.js";
 import { toTarget } from "./rows.js";
 import type { Target, TargetDefaults } from "./target.js";
 import { type TargetInput, validateTarget } from "./validate.js";
 
-/** Validates and stores a new target; nothing is stored when a field is bad. */
+/**
+ * Validates and stores a new target and schedules each of its arches;
+ * nothing is stored when a field is bad.
+ */
 export async function createTarget(
   em: EntityManager,
   input: TargetInput,
@@ -13,8 +17,12 @@ export async function createTarget(
 ): Promise<Target> {
   const fields = validateTarget(input, defaults);
   const { arches, ...scalars } = fields;
-  const row = em.create(TargetEntity, { ...scalars, createdAt: now, updatedAt: now });
-  for (const arch of arches) em.create(TargetArchEntity, { target: row, arch });
-  await em.flush();
-  return toTarget(row);
+  return em.transactional(async (tx) => {
+    const row = tx.create(TargetEntity, { ...scalars, createdAt: now, updatedAt: now });
+    for (const arch of arches) tx.create(TargetArchEntity, { target: row, arch });
+    await tx.flush();
+    const target = toTarget(row);
+    await scheduleTarget(tx, target, defaults, now);
+    return target;
+  });
 }

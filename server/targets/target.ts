@@ -1,3 +1,5 @@
+import type { ScheduleSettings } from "../scheduler/index.js";
+
 /** How a target's PKGBUILD is fetched. */
 export type TargetKind = "git" | "url";
 
@@ -26,7 +28,7 @@ export interface Target {
 /** The fields a caller sets. */
 export type TargetFields = Omit<Target, "id" | "createdAt" | "updatedAt">;
 
-/** Server settings targets depend on. */
-export interface TargetDefaults {
+/** Server settings targets depend on: the default arch, and what schedules are evaluated with. */
+export interface TargetDefaults extends ScheduleSettings {
   readonly defaultArch: string;
 }

@@ -1,5 +1,7 @@
 import type { EntityManager } from "@mikro-orm/sqlite";
 import { InvalidArgumentError } from "../../lib/errors.js";
+import { type JobEvents, cancelQueuedJobsOfTarget } from "../jobs/index.js";
+import { scheduleTarget } from "../scheduler/index.js";
 import { TargetArchEntity } from "../store/entities/target.js";
 import { loadTargetRow, toTarget } from "./rows.js";
 import type { Target, TargetDefaults } from "./target.js";
@@ -24,6 +26,9 @@ export type UpdatableField = (typeof UPDATABLE_FIELDS)[number];
 /**
  * Changes the named fields of a target. The merged result is validated as a
  * whole (so a kind change re-checks the url) before anything is written.
+ * An edit cancels the target's queued jobs (reason "target N was edited";
+ * they were queued for the old definition) and reschedules every arch from
+ * `now`, all in one transaction; running jobs are left alone.
  */
 export async function updateTarget(
   em: EntityManager,
@@ -32,22 +37,30 @@ export async function updateTarget(
   fields: readonly UpdatableField[],
   defaults: TargetDefaults,
   now: Date,
+  events: JobEvents,
 ): Promise<Target> {
   if (fields.length === 0) throw new InvalidArgumentError("update_mask", "names no field to update");
-  const row = await loadTargetRow(em, id);
-  const current = toTarget(row);
-  const merged: TargetInput = { ...current };
-  for (const f of fields) {
-    const value = changes[f];
-    if (value !== undefined) (merged as unknown as Record<string, unknown>)[f] = value;
-  }
-  const valid = validateTarget(merged, defaults);
-  const { arches, ...scalars } = valid;
-  em.assign(row, { ...scalars, updatedAt: now });
-  if (fields.includes("arches")) {
-    row.arches.removeAll();
-    for (const arch of arches) row.arches.add(em.create(TargetArchEntity, { target: row, arch }));
-  }
-  await em.flush();
-  return toTarget(row);
+  const { target, cancelled } = await em.transactional(async (tx) => {
+    const row = await loadTargetRow(tx, id);
+    const current = toTarget(row);
+    const merged: TargetInput = { ...current };
+    for (const f of fields) {
+      const value = changes[f];
+      if (value !== undefined) (merged as unknown as Record<string, unknown>)[f] = value;
+    }
+    const valid = validateTarget(merged, defaults);
+    const { arches, ...scalars } = valid;
+    tx.assign(row, { ...scalars, updatedAt: now });
+    if (fields.includes("arches")) {
+      row.arches.removeAll();
+      for (const arch of arches) row.arches.add(tx.create(TargetArchEntity, { target: row, arch }));
+    }
+    await tx.flush();
+    const updated = toTarget(row);
+    const jobs = await cancelQueuedJobsOfTarget(tx, id, `target ${id} was edited`, now);
+    await scheduleTarget(tx, updated, defaults, now);
+    return { target: updated, cancelled: jobs };
+  });
+  events.publish(cancelled);
+  return target;
 }

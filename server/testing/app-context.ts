@@ -10,6 +10,7 @@ import { createAuthenticator } from "../auth/authenticator.js";
 import type { Clock } from "../clock.js";
 import { type ServerConfig, defaultServerConfig } from "../config.js";
 import type { AppContext } from "../context.js";
+import { createJobEvents } from "../jobs/index.js";
 import { createRepository } from "../repo/create.js";
 import { openStore } from "../store/orm.js";
 
@@ -55,6 +56,7 @@ export async function createTestContext(config: Partial<ServerConfig> = {}): Pro
     clock,
     repository,
     authenticator: createAuthenticator({ apiKey: TEST_KEY }),
+    jobEvents: createJobEvents(),
     dataDir,
     pkgDir: join(dataDir, "pkgs"),
     async dispose() {

@@ -19,6 +19,8 @@ export const ScheduleSlotEntity = defineEntity({
     nextRunAt: p.datetime().nullable().index(),
   },
   uniques: [{ properties: ["target", "arch"] }],
+  // A pass moves all due slots of one schedule with one UPDATE.
+  indexes: [{ properties: ["schedule", "timeZone", "nextRunAt"] }],
 });
 
 export type ScheduleSlotRow = InferEntity<typeof ScheduleSlotEntity>;

@@ -50,6 +50,7 @@ export class M0002Jobs extends Migration {
           t.datetime("next_run_at").nullable().index();
           t.index(["target_id"]);
           t.unique(["target_id", "arch"]);
+          t.index(["schedule", "time_zone", "next_run_at"]);
         }),
     );
   }

@@ -1,0 +1,121 @@
+/** The queue's hand-out rule: per arch, due only, oldest first, fair across targets, exclusive. */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type TestContext, createTestContext } from "../testing/app-context.js";
+import { claimNextJob } from "./claim.js";
+import { finishJob, startJob } from "./transition.js";
+import { addJob, addTarget, forceState, jobsEnv } from "./testing/fixtures.js";
+
+let ctx: TestContext;
+beforeEach(async () => {
+  ctx = await createTestContext();
+});
+afterEach(async () => {
+  await ctx.dispose();
+});
+
+const claim = (arch = "x86_64", agent = "agent-1") => claimNextJob(jobsEnv(ctx), { arch, agent, leaseSeconds: 60 });
+
+/** Builds a dispatched job to success. */
+async function build(id: number, agent = "agent-1") {
+  await startJob(jobsEnv(ctx), id, agent);
+  await finishJob(jobsEnv(ctx), id, agent, "succeeded");
+}
+
+/** Queues a job for a target, one second after the previous one. */
+async function queue(targetId: number, arch = "x86_64") {
+  ctx.clock.advance(1000);
+  return addJob(ctx, targetId, { arch });
+}
+
+describe("claimNextJob", () => {
+  it("dispatches with agent, time and lease, and publishes the change", async () => {
+    const target = await addTarget(ctx);
+    const job = await queue(target.id);
+    const events = ctx.jobEvents.subscribe({});
+    const claimed = await claim("x86_64", "builder-a");
+    expect(claimed).toMatchObject({ id: job.id, state: "dispatched", agent: "builder-a" });
+    expect(claimed?.dispatchedAt).toEqual(ctx.clock.now());
+    expect(claimed?.leaseExpiresAt).toEqual(new Date(ctx.clock.now().getTime() + 60_000));
+    expect((await events.next()).value).toMatchObject({ id: job.id, state: "dispatched" });
+  });
+
+  it("hands out nothing that is not due, not queued or for another arch", async () => {
+    const target = await addTarget(ctx, { arches: ["x86_64", "aarch64"] });
+    await addJob(ctx, target.id, { dueAt: new Date(ctx.clock.now().getTime() + 60_000) });
+    await forceState(ctx, await addJob(ctx, target.id, { arch: "aarch64" }), "cancelled");
+    expect(await claim()).toBeUndefined();
+    expect(await claim("aarch64")).toBeUndefined();
+    ctx.clock.advance(60_000);
+    expect((await claim())?.state).toBe("dispatched");
+  });
+
+  it("takes the oldest job first, across targets", async () => {
+    const [a, b, c] = [await addTarget(ctx), await addTarget(ctx), await addTarget(ctx)];
+    const jobs = [await queue(b.id), await queue(c.id), await queue(a.id)];
+    const order = [(await claim())?.id, (await claim())?.id, (await claim())?.id];
+    expect(order).toEqual(jobs.map((j) => j.id));
+    expect(await claim()).toBeUndefined();
+  });
+
+  it("never hands out a job whose target×arch is dispatched or running", async () => {
+    const target = await addTarget(ctx, { arches: ["x86_64", "aarch64"] });
+    const first = await queue(target.id);
+    const second = await queue(target.id);
+    const other = await queue(target.id, "aarch64");
+    expect((await claim())?.id).toBe(first.id);
+    expect(await claim()).toBeUndefined();
+    expect((await claim("aarch64"))?.id).toBe(other.id);
+    await startJob(jobsEnv(ctx), first.id, "agent-1");
+    expect(await claim()).toBeUndefined();
+    await finishJob(jobsEnv(ctx), first.id, "agent-1", "succeeded");
+    expect((await claim())?.id).toBe(second.id);
+  });
+
+  it("is fair: a target's backlog goes behind jobs queued while it was being served", async () => {
+    const [a, b] = [await addTarget(ctx), await addTarget(ctx)];
+    const a1 = await queue(a.id);
+    const a2 = await queue(a.id);
+    const a3 = await queue(a.id);
+    const served: number[] = [];
+    const serve = async () => {
+      const job = (await claim())!;
+      served.push(job.id);
+      return job;
+    };
+    const first = await serve(); // a1
+    const b1 = await queue(b.id); // queued while a1 builds, after a2 and a3
+    await build(first.id);
+    ctx.clock.advance(1000);
+    const second = await serve(); // a2: still older than b1 (a was last served before b1 was queued)
+    await build(second.id);
+    ctx.clock.advance(1000);
+    await serve(); // b1: a's backlog was pushed behind it when a2 was served
+    await serve(); // a3
+    expect(served).toEqual([a1.id, a2.id, b1.id, a3.id]);
+  });
+
+  it("is exclusive under concurrent claims: each job once, one per target×arch", async () => {
+    const targets = await Promise.all(Array.from({ length: 12 }, () => addTarget(ctx)));
+    // The oldest three share a target×arch, so racing claimers collide on
+    // both the same job and the same pair.
+    const busy = targets[0]!;
+    await queue(busy.id);
+    await queue(busy.id);
+    for (const t of targets) await queue(t.id);
+    const claims = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        claimNextJob(jobsEnv(ctx), { arch: "x86_64", agent: `agent-${i}`, leaseSeconds: 60 }),
+      ),
+    );
+    const got = claims.filter((j) => j !== undefined);
+    expect(got).toHaveLength(12);
+    expect(new Set(got.map((j) => j.id)).size).toBe(12);
+    expect(new Set(got.map((j) => j.targetId)).size).toBe(12);
+  });
+
+  it("leaves the pair guard to the database: a second active job of a pair is refused", async () => {
+    const target = await addTarget(ctx);
+    await forceState(ctx, await queue(target.id), "running");
+    await expect(forceState(ctx, await queue(target.id), "dispatched")).rejects.toThrow(/UNIQUE/);
+  });
+});

@@ -1,0 +1,60 @@
+/** The timed driver: start reconciles and runs a pass, toad-scheduler repeats it, stop ends it. */
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { claimNextJob } from "../jobs/index.js";
+import { addTarget, jobsEnv } from "../jobs/testing/fixtures.js";
+import { type TestContext, createTestContext } from "../testing/app-context.js";
+import { type Scheduler, createScheduler } from "./scheduler.js";
+
+let ctx: TestContext;
+let scheduler: Scheduler;
+beforeEach(async () => {
+  // Only the interval timer is faked: the database's own I/O keeps real time.
+  vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+  ctx = await createTestContext();
+  scheduler = createScheduler({
+    store: ctx.store,
+    clock: ctx.clock,
+    events: ctx.jobEvents,
+    settings: { globalSchedule: "0 3", timeZone: "UTC" },
+    logger: ctx.logger,
+    intervalSeconds: 10,
+  });
+});
+afterEach(async () => {
+  await scheduler.stop();
+  vi.useRealTimers();
+  await ctx.dispose();
+});
+
+describe("createScheduler", () => {
+  it("runs a pass at start, then one per interval until stopped", async () => {
+    const target = await addTarget(ctx, { schedule: "* *" });
+    ctx.clock.set(new Date("2026-01-01T00:01:00Z"));
+    // The database pool may hold an interval of its own.
+    const otherTimers = vi.getTimerCount();
+    const { firstPass } = await scheduler.start();
+    expect(vi.getTimerCount()).toBe(otherTimers + 1);
+    expect(firstPass.queued.map((j) => j.targetId)).toEqual([target.id]);
+    // An agent takes it, so the next run is not collapsed into it.
+    await claimNextJob(jobsEnv(ctx), { arch: "x86_64", agent: "a", leaseSeconds: 600 });
+
+    const watcher = ctx.jobEvents.subscribe({ targetId: target.id });
+    ctx.clock.set(new Date("2026-01-01T00:02:00Z"));
+    vi.advanceTimersByTime(10_000);
+    expect((await watcher.next()).value).toMatchObject({
+      reason: "scheduled",
+      state: "queued",
+      dueAt: new Date("2026-01-01T00:02:00Z"),
+    });
+
+    await scheduler.stop();
+    expect(vi.getTimerCount()).toBe(otherTimers);
+  });
+
+  it("joins a pass in progress instead of running two at once", async () => {
+    const a = scheduler.runPass();
+    const b = scheduler.runPass();
+    expect(a).toBe(b);
+    await a;
+  });
+});
