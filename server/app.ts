@@ -14,10 +14,13 @@ import { type Clock, systemClock } from "./clock.js";
 import type { ServerConfig } from "./config.js";
 import type { AppContext } from "./context.js";
 import { healthRoute } from "./http/health.js";
+import { apiNotFoundRoute, logRoutes } from "./http/log-routes.js";
 import { repoRoutes } from "./http/repo-routes.js";
 import { createPlainRouter } from "./http/router.js";
+import { createAgentHub } from "./agents/create.js";
 import { createJobEvents } from "./jobs/index.js";
 import { createLogger } from "./logger.js";
+import { createLogFinalizer, createLogRetention, createLogs } from "./logs/index.js";
 import { type Listener, listen } from "./net/listener.js";
 import { createInterceptors, createRoutes } from "./rpc/index.js";
 import { createRepository } from "./repo/create.js";
@@ -65,23 +68,27 @@ export async function createServer(config: ServerConfig, overrides: ServerOverri
   const clock = overrides.clock ?? systemClock;
   const repository = createRepository(config, store, pkgDir, clock, logger);
   await repository.recover();
+  const jobEvents = createJobEvents();
+  const logs = await createLogs({ store, clock, logger, jobEvents, dataDir });
   const context: AppContext = {
     config,
     logger,
     store,
     clock,
-    authenticator: overrides.authenticator ?? createAuthenticator({ apiKey }),
-    jobEvents: createJobEvents(),
+    authenticator: overrides.authenticator ?? createAuthenticator({ apiKey, agentTokens: config.agent_tokens }),
+    jobEvents,
+    agents: createAgentHub(config, { store, clock, events: jobEvents, logger }),
     dataDir,
     pkgDir,
     repository,
+    logs,
   };
 
   const handler = connectNodeAdapter({
     routes: createRoutes(context),
     interceptors: createInterceptors(context),
     fallback: createPlainRouter(
-      [healthRoute, ...repoRoutes(repository, config.max_upload_size)],
+      [healthRoute, ...logRoutes(logs), apiNotFoundRoute, ...repoRoutes(repository, config.max_upload_size)],
       context.authenticator,
       logger,
     ),
@@ -89,6 +96,13 @@ export async function createServer(config: ServerConfig, overrides: ServerOverri
 
   const settings = { globalSchedule: config.global_schedule, timeZone: config.time_zone };
   const scheduler = createScheduler({ store, clock, events: context.jobEvents, settings, logger });
+  const logFinalizer = createLogFinalizer({ logs, store, jobEvents, logger });
+  const retentionSettings = {
+    maxLogAgeDays: config.max_log_age,
+    schedule: config.log_removal_schedule,
+    timeZone: config.time_zone,
+  };
+  const logRetention = createLogRetention({ logs, clock, logger, settings: retentionSettings });
 
   let listener: Listener | undefined;
   return {
@@ -101,13 +115,21 @@ export async function createServer(config: ServerConfig, overrides: ServerOverri
           ? { cert: readFileSync(config.tls_cert_file), key: readFileSync(config.tls_key_file) }
           : undefined;
       await scheduler.start();
+      await logFinalizer.start();
+      // The first removal runs beside serving: a large backlog must not delay start-up.
+      void logRetention.start().catch((err: unknown) => logger.error({ err }, "removing old build logs failed"));
+      context.agents.start();
       listener = await listen(handler, config.port, config.host, tls);
       logger.info({ port: listener.port, tls: tls !== undefined }, `listening on port ${listener.port}`);
       return listener.port;
     },
     async close() {
+      context.agents.stop();
       await listener?.close(config.shutdown_timeout * 1000);
       await scheduler.stop();
+      await logRetention.stop();
+      await logFinalizer.stop();
+      await logs.shutdown();
       await store.close();
       logger.info("server stopped");
     },

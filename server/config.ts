@@ -34,6 +34,8 @@ export const serverConfigSchema = {
   tls_cert_file: stringKey(""),
   tls_key_file: stringKey(""),
   shutdown_timeout: intKey(10, 0, 3600),
+  /** Seconds without a heartbeat after which an agent's jobs are lost and re-queued. */
+  agent_lease_timeout: intKey(20, 2, 3600),
   /** Agent credentials, "name:token" each (use VIETER_AGENT_TOKENS_FILE to keep them out of the environment). */
   agent_tokens: agentTokensKey(),
   /** Largest package upload in bytes (default 2 GiB). */

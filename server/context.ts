@@ -3,10 +3,12 @@
  * explicitly (no module-level singletons). Tests override parts of it.
  */
 import type { Logger } from "pino";
+import type { AgentHub } from "./agents/hub.js";
 import type { Authenticator } from "./auth/authenticator.js";
 import type { Clock } from "./clock.js";
 import type { ServerConfig } from "./config.js";
 import type { JobEvents } from "./jobs/index.js";
+import type { Logs } from "./logs/index.js";
 import type { Repository } from "./repo/repository.js";
 import type { Store } from "./store/orm.js";
 
@@ -25,4 +27,8 @@ export interface AppContext {
   readonly pkgDir: string;
   /** The pacman repositories. */
   readonly repository: Repository;
+  /** Build logs: written through the agent protocol, read by LogService and the content route. */
+  readonly logs: Logs;
+  /** Connected build agents and job dispatch. */
+  readonly agents: AgentHub;
 }

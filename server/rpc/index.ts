@@ -10,9 +10,12 @@ import { LogService } from "../../gen/vieter/v1/log_service_pb.js";
 import { RepoService } from "../../gen/vieter/v1/repo_service_pb.js";
 import { TargetService } from "../../gen/vieter/v1/target_service_pb.js";
 import type { AppContext } from "../context.js";
+import { createAgentService } from "./agent-service.js";
 import { authInterceptor, errorInterceptor, storeInterceptor } from "./interceptors.js";
 import { createJobService } from "./job-service.js";
+import { createLogService } from "./log-service.js";
 import { registerReflection } from "./reflection.js";
+import { createRepoService } from "./repo-service.js";
 import { createTargetService } from "./target-service.js";
 
 /** The services this server offers, in the order reflection lists them. */
@@ -29,9 +32,9 @@ export function createRoutes(ctx: AppContext): (router: ConnectRouter) => void {
   return (router) => {
     router.service(TargetService, createTargetService(ctx));
     router.service(JobService, createJobService(ctx));
-    router.service(LogService, {});
-    router.service(RepoService, {});
-    router.service(AgentService, {});
+    router.service(LogService, createLogService(ctx));
+    router.service(RepoService, createRepoService(ctx));
+    router.service(AgentService, createAgentService(ctx));
     registerReflection(router, VIETER_SERVICES);
   };
 }

@@ -10,7 +10,9 @@ import { createAuthenticator } from "../auth/authenticator.js";
 import type { Clock } from "../clock.js";
 import { type ServerConfig, defaultServerConfig } from "../config.js";
 import type { AppContext } from "../context.js";
+import { createAgentHub } from "../agents/create.js";
 import { createJobEvents } from "../jobs/index.js";
+import { createLogs } from "../logs/index.js";
 import { createRepository } from "../repo/create.js";
 import { openStore } from "../store/orm.js";
 
@@ -45,21 +47,26 @@ export async function createTestContext(config: Partial<ServerConfig> = {}): Pro
   const dataDir = mkdtempSync(join(tmpdir(), "vieter-svc-"));
   const store = await openStore({ dbPath: join(dataDir, "vieter.sqlite") });
   const fullConfig = defaultServerConfig({ data_dir: dataDir, api_key: TEST_KEY, ...config });
-  const logger = pino({ level: "silent" });
+  const logger = pino({ level: process.env.VIETER_TEST_LOG ?? "silent" });
   const clock = manualClock();
   const repository = createRepository(fullConfig, store, join(dataDir, "pkgs"), clock, logger);
   await repository.recover();
+  const jobEvents = createJobEvents();
+  const logs = await createLogs({ store, clock, logger, jobEvents, dataDir });
   return {
     config: fullConfig,
     logger,
     store,
     clock,
     repository,
-    authenticator: createAuthenticator({ apiKey: TEST_KEY }),
-    jobEvents: createJobEvents(),
+    authenticator: createAuthenticator({ apiKey: TEST_KEY, agentTokens: fullConfig.agent_tokens }),
+    jobEvents,
+    logs,
+    agents: createAgentHub(fullConfig, { store, clock, events: jobEvents, logger }),
     dataDir,
     pkgDir: join(dataDir, "pkgs"),
     async dispose() {
+      await logs.shutdown();
       await store.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

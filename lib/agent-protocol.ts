@@ -1,0 +1,49 @@
+/**
+ * The agent protocol in words; the messages are AgentService.Connect in
+ * proto/vieter/v1/agent_service.proto. Server (server/agents) and agent
+ * (agent/) both follow this text.
+ *
+ * 1. Identity. An agent authenticates with its own agent token (config
+ *    `agent_tokens` on the server: "name:token"); the token's name *is* the
+ *    agent's name. The admin API key cannot open Connect, and an agent token
+ *    can do nothing but Connect and publish packages.
+ * 2. Hello. The agent opens Connect (bidi, HTTP/2) and sends Hello first:
+ *    arches, capacity (concurrent build slots), software version,
+ *    PROTOCOL_VERSION, and the ids of builds it is still running from before a
+ *    reconnect. A different protocol version ends the stream with
+ *    FailedPrecondition naming both versions. Hello.name, when set, must equal
+ *    the token's name. The server answers Welcome (heartbeat interval, lease).
+ * 3. Push. While the agent has a free slot for one of its arches and is not
+ *    draining, the server sends JobAssignment messages; no polling. Never more
+ *    assignments than free slots; a job goes to one agent only, and two jobs
+ *    of one target×arch never run at once (the queue's claim guarantees it).
+ * 4. Leases. Each assignment carries a lease. The agent sends Heartbeat with
+ *    the ids of every job it holds at least every heartbeat interval; each
+ *    renews those leases. A job whose lease runs out becomes LOST (cause
+ *    agent_lost) and is re-queued once; a second loss is final.
+ * 5. Progress. JobUpdate RUNNING when the container starts, then exactly one
+ *    final state: SUCCEEDED (packages published by the agent with its token),
+ *    SKIPPED (version already in the repo, message says which), FAILED (cause:
+ *    step, exit code, last lines), TIMED_OUT, or CANCELLED. Only the agent
+ *    holding a job may report on it; reports on other jobs are refused and
+ *    end nothing else. LogChunk carries build output in order, batched by the
+ *    agent (flush at ≤ 1 s or ≤ 1 MiB).
+ * 6. Cancel. The server sends CancelJob for a job the agent holds; the agent
+ *    kills and removes the container and reports CANCELLED.
+ * 7. Disconnect. When the stream drops, the agent's jobs keep their leases;
+ *    the agent reconnects with exponential backoff and jitter, sends Hello with
+ *    the jobs it still runs, and the server keeps those (renewing their
+ *    leases) instead of dispatching them again.
+ */
+
+/** The protocol version both sides must speak. */
+export const PROTOCOL_VERSION = 1;
+
+/** How often an agent renews its leases, unless Welcome says otherwise. */
+export const DEFAULT_HEARTBEAT_SECONDS = 5;
+
+/** How long a lease lasts without renewal (issue: lost within 30 s). */
+export const DEFAULT_LEASE_SECONDS = 20;
+
+/** The exit code the build script uses for "version already published". */
+export const SKIP_EXIT_CODE = 99;

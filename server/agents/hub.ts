@@ -1,0 +1,303 @@
+/**
+ * The server's side of the agent protocol (see lib/agent-protocol.ts): who is
+ * connected, pushing ready jobs to free slots, renewing and expiring leases,
+ * forwarding cancellations and taking reports. Transport-free: the Connect
+ * adapter in server/rpc/agent-service.ts feeds it.
+ */
+import type { Logger } from "pino";
+import {
+  FailedPreconditionError,
+  InvalidArgumentError,
+  NotFoundError,
+  PermissionDeniedError,
+} from "../../lib/errors.js";
+import { PROTOCOL_VERSION } from "../../lib/agent-protocol.js";
+import type { Clock } from "../clock.js";
+import {
+  type FailureCause,
+  type Job,
+  type JobEvents,
+  type JobOutcome,
+  type JobsEnv,
+  claimNextJob,
+  expireLeases,
+  extendLease,
+  finishJob,
+  getJob,
+  isFinal,
+  retryJob,
+  startJob,
+} from "../jobs/index.js";
+import type { Store } from "../store/orm.js";
+import { type BuildDefaults, buildSpecFor } from "./build-spec.js";
+import { type AgentHello, AgentSession } from "./session.js";
+
+/** Receives build output; the logs module implements it. */
+export interface BuildLogSink {
+  append(job: Job, data: Uint8Array): void | Promise<void>;
+  close(job: Job): void | Promise<void>;
+}
+
+/** Settings and collaborators of the hub. */
+export interface AgentHubDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly events: JobEvents;
+  readonly logger: Logger;
+  readonly defaults: BuildDefaults;
+  readonly leaseSeconds: number;
+  readonly heartbeatSeconds: number;
+  readonly logs?: BuildLogSink;
+}
+
+/** The admin view of one agent. */
+export interface AgentInfo {
+  readonly name: string;
+  readonly arches: readonly string[];
+  readonly capacity: number;
+  readonly runningJobIds: number[];
+  readonly lastSeen: Date;
+  readonly version: string;
+  readonly draining: boolean;
+  readonly connected: boolean;
+}
+
+/** A job loses its lease this many times before it is not re-queued again. */
+const MAX_ATTEMPTS_AFTER_LOSS = 2;
+
+/** Connected agents and the jobs they hold. */
+export class AgentHub {
+  private readonly sessions = new Map<string, AgentSession>();
+  private readonly seen = new Map<string, AgentSession>();
+  private readonly draining = new Set<string>();
+  private dispatching: Promise<void> | undefined;
+  private dispatchAgain = false;
+  private readonly stopController = new AbortController();
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private tickTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: AgentHubDeps) {}
+
+  /** Starts following job changes, the lease sweep and the due-job tick. */
+  start(): void {
+    void this.followJobs();
+    this.sweepTimer = setInterval(() => void this.sweepLeases(), 1000 * Math.max(1, this.deps.heartbeatSeconds / 2));
+    // Scheduled jobs become due without any change event; look once a second.
+    this.tickTimer = setInterval(() => this.requestDispatch(), 1000);
+    this.sweepTimer.unref();
+    this.tickTimer.unref();
+  }
+
+  /** Stops timers and closes every session. */
+  stop(): void {
+    this.stopController.abort();
+    clearInterval(this.sweepTimer);
+    clearInterval(this.tickTimer);
+    for (const s of this.sessions.values()) s.close();
+    this.sessions.clear();
+  }
+
+  /** Registers an agent (named by its token) and answers Welcome; see the protocol text. */
+  async connect(name: string, hello: AgentHello): Promise<AgentSession> {
+    if (hello.protocolVersion !== PROTOCOL_VERSION) {
+      throw new FailedPreconditionError(
+        `agent ${name} speaks protocol version ${hello.protocolVersion}, this server speaks ${PROTOCOL_VERSION}; upgrade the older side`,
+      );
+    }
+    if (!Number.isInteger(hello.capacity) || hello.capacity < 1 || hello.capacity > 256) {
+      throw new InvalidArgumentError("capacity", `${hello.capacity} is not between 1 and 256`);
+    }
+    if (hello.arches.length === 0) throw new InvalidArgumentError("arches", "an agent must build at least one arch");
+    this.sessions.get(name)?.close();
+    const session = new AgentSession(name, hello, this.deps.clock.now());
+    this.sessions.set(name, session);
+    this.seen.set(name, session);
+    await this.reconcile(session);
+    session.send({
+      kind: "welcome",
+      heartbeatSeconds: this.deps.heartbeatSeconds,
+      leaseSeconds: this.deps.leaseSeconds,
+    });
+    this.deps.logger.info({ agent: name, arches: hello.arches, capacity: hello.capacity }, "agent connected");
+    this.requestDispatch();
+    return session;
+  }
+
+  /** The stream ended; held jobs keep their leases until they expire or the agent returns. */
+  disconnect(session: AgentSession): void {
+    session.close();
+    if (this.sessions.get(session.name) === session) this.sessions.delete(session.name);
+    this.deps.logger.info({ agent: session.name }, "agent disconnected");
+  }
+
+  /** Renews the leases of the jobs the agent says it still runs. */
+  async heartbeat(session: AgentSession, jobIds: readonly number[]): Promise<void> {
+    session.lastSeen = this.deps.clock.now();
+    for (const id of jobIds) {
+      if (!session.running.has(id)) continue;
+      try {
+        const job = await extendLease(this.env(), id, session.name, this.deps.leaseSeconds);
+        if (job.cancelRequestedAt) this.sendCancel(session, id, job.cancelReason ?? "cancelled");
+      } catch (err) {
+        // The job ended meanwhile (e.g. declared lost): the agent must stop it.
+        session.running.delete(id);
+        this.sendCancel(session, id, (err as Error).message);
+      }
+    }
+  }
+
+  /** A progress report: running, or a final outcome. */
+  async report(
+    session: AgentSession,
+    jobId: number,
+    state: "running" | JobOutcome,
+    cause?: FailureCause,
+  ): Promise<void> {
+    session.lastSeen = this.deps.clock.now();
+    if (!session.running.has(jobId))
+      throw new PermissionDeniedError(`agent ${session.name} does not hold job ${jobId}`);
+    if (state === "running") {
+      await startJob(this.env(), jobId, session.name);
+      return;
+    }
+    const job = await finishJob(this.env(), jobId, session.name, state, cause);
+    session.running.delete(jobId);
+    await this.deps.logs?.close(job);
+    this.requestDispatch();
+  }
+
+  /** Build output for a job the agent holds. */
+  async log(session: AgentSession, jobId: number, data: Uint8Array): Promise<void> {
+    if (!session.running.has(jobId))
+      throw new PermissionDeniedError(`agent ${session.name} does not hold job ${jobId}`);
+    if (!this.deps.logs) return;
+    await this.deps.logs.append(await getJob(this.deps.store.em.fork(), jobId), data);
+  }
+
+  /** Every agent seen since start, connected or not. */
+  list(): AgentInfo[] {
+    return [...this.seen.values()]
+      .map((s) => ({
+        name: s.name,
+        arches: s.hello.arches,
+        capacity: s.hello.capacity,
+        runningJobIds: [...s.running].sort((a, b) => a - b),
+        lastSeen: s.lastSeen,
+        version: s.hello.version,
+        draining: this.draining.has(s.name),
+        connected: this.sessions.get(s.name) === s && s.connected,
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Stops (or resumes) handing new jobs to an agent; its running builds finish. */
+  drain(name: string, draining: boolean): AgentInfo {
+    if (!this.seen.has(name)) throw new NotFoundError(`agent ${name} is not known`);
+    if (draining) this.draining.add(name);
+    else this.draining.delete(name);
+    this.requestDispatch();
+    return this.list().find((a) => a.name === name)!;
+  }
+
+  /** Runs a dispatch pass soon; passes never overlap. */
+  requestDispatch(): void {
+    if (this.dispatching) {
+      this.dispatchAgain = true;
+      return;
+    }
+    this.dispatching = this.dispatchLoop().finally(() => (this.dispatching = undefined));
+  }
+
+  /** Resolves when no dispatch pass is running (for tests). */
+  async idle(): Promise<void> {
+    while (this.dispatching) await this.dispatching;
+  }
+
+  private async dispatchLoop(): Promise<void> {
+    do {
+      this.dispatchAgain = false;
+      try {
+        await this.dispatchPass();
+      } catch (err) {
+        this.deps.logger.error({ err }, "dispatch pass failed");
+      }
+    } while (this.dispatchAgain && !this.stopController.signal.aborted);
+  }
+
+  private async dispatchPass(): Promise<void> {
+    let progress = true;
+    while (progress) {
+      progress = false;
+      for (const session of this.sessions.values()) {
+        if (!session.connected || this.draining.has(session.name) || session.freeSlots === 0) continue;
+        for (const arch of session.hello.arches) {
+          if (session.freeSlots === 0) break;
+          const job = await claimNextJob(this.env(), {
+            arch,
+            agent: session.name,
+            leaseSeconds: this.deps.leaseSeconds,
+          });
+          if (!job) continue;
+          progress = true;
+          session.running.add(job.id);
+          const spec = await buildSpecFor(this.deps.store.em.fork(), job, this.deps.defaults);
+          session.send({ kind: "assign", job, spec, leaseExpiresAt: job.leaseExpiresAt ?? this.deps.clock.now() });
+        }
+      }
+    }
+  }
+
+  /** Declares expired leases lost and re-queues each lost job once. */
+  async sweepLeases(): Promise<void> {
+    try {
+      const lost = await expireLeases(this.env());
+      for (const job of lost) {
+        for (const s of this.sessions.values()) s.running.delete(job.id);
+        this.deps.logger.warn({ job: job.id, agent: job.agent }, "job lost: its agent stopped renewing the lease");
+        await this.deps.logs?.close(job);
+        if (job.attempt < MAX_ATTEMPTS_AFTER_LOSS) await retryJob(this.env(), job.id);
+      }
+      if (lost.length > 0) this.requestDispatch();
+    } catch (err) {
+      this.deps.logger.error({ err }, "lease sweep failed");
+    }
+  }
+
+  /** A reconnecting agent keeps the jobs it still holds; anything else it runs must stop. */
+  private async reconcile(session: AgentSession): Promise<void> {
+    for (const id of session.hello.runningJobIds) {
+      try {
+        await extendLease(this.env(), id, session.name, this.deps.leaseSeconds);
+        session.running.add(id);
+      } catch (err) {
+        this.sendCancel(session, id, `job ${id} is no longer yours: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private sendCancel(session: AgentSession, jobId: number, reason: string): void {
+    if (session.cancelSent.has(jobId)) return;
+    session.cancelSent.add(jobId);
+    session.send({ kind: "cancel", jobId, reason });
+  }
+
+  private async followJobs(): Promise<void> {
+    const changes = this.deps.events.subscribe({}, { signal: this.stopController.signal, maxBuffered: 100_000 });
+    try {
+      for await (const job of changes) {
+        if (job.state === "queued") this.requestDispatch();
+        const holder = job.agent ? this.sessions.get(job.agent) : undefined;
+        if (!holder) continue;
+        if (job.cancelRequestedAt && !isFinal(job.state))
+          this.sendCancel(holder, job.id, job.cancelReason ?? "cancelled");
+        if (isFinal(job.state) && holder.running.delete(job.id)) this.requestDispatch();
+      }
+    } catch (err) {
+      if (!this.stopController.signal.aborted) this.deps.logger.error({ err }, "job change feed ended");
+    }
+  }
+
+  private env(): JobsEnv {
+    return { em: this.deps.store.em.fork(), clock: this.deps.clock, events: this.deps.events };
+  }
+}

@@ -1,0 +1,214 @@
+/** The agent protocol through AgentService over an in-memory transport, with a real SQLite file. */
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { AgentService, type ConnectRequestSchema, type ConnectResponse } from "../../gen/vieter/v1/agent_service_pb.js";
+import { FailureStep, JobService, JobState } from "../../gen/vieter/v1/job_service_pb.js";
+import { TargetKind, TargetService } from "../../gen/vieter/v1/target_service_pb.js";
+import { PROTOCOL_VERSION } from "../../lib/agent-protocol.js";
+import { AsyncQueue } from "../agents/async-queue.js";
+import { TEST_KEY, type TestContext, createTestContext } from "../testing/app-context.js";
+import { routerClient } from "./testing.js";
+
+const TOKENS = new Map([
+  ["builder-a", "token-a-0123456789abcdef"],
+  ["builder-b", "token-b-0123456789abcdef"],
+]);
+
+let ctx: TestContext;
+beforeEach(async () => {
+  ctx = await createTestContext({ agent_tokens: TOKENS, agent_lease_timeout: 20 });
+  ctx.agents.start();
+});
+afterEach(async () => {
+  ctx.agents.stop();
+  await ctx.dispose();
+});
+
+type Request = MessageInitShape<typeof ConnectRequestSchema>;
+
+/** An agent's end of Connect: send messages, read what the server pushes. */
+function openAgent(
+  name: string,
+  hello: { capacity?: number; protocolVersion?: number } = {},
+  token = TOKENS.get(name)!,
+) {
+  const outgoing = new AsyncQueue<Request>();
+  outgoing.push({
+    message: {
+      case: "hello",
+      value: { name, arches: ["x86_64"], capacity: 1, version: "test", protocolVersion: PROTOCOL_VERSION, ...hello },
+    },
+  });
+  const stream = routerClient(ctx, AgentService, token).connect(outgoing)[Symbol.asyncIterator]();
+  return {
+    send: (m: Request) => outgoing.push(m),
+    next: async (): Promise<ConnectResponse> => {
+      const r = await stream.next();
+      if (r.done) throw new Error("stream ended");
+      return r.value;
+    },
+    end: () => outgoing.close(),
+    stream,
+  };
+}
+
+async function newTarget(url = "https://example.com/a.git"): Promise<bigint> {
+  const res = await routerClient(ctx, TargetService, TEST_KEY).createTarget({
+    target: { kind: TargetKind.GIT, url, repo: "main" },
+  });
+  return res.target!.id;
+}
+
+const jobs = () => routerClient(ctx, JobService, TEST_KEY);
+
+describe("AgentService.Connect", () => {
+  it("welcomes an agent and pushes a queued job, then takes its reports", async () => {
+    const agent = openAgent("builder-a");
+    const welcome = await agent.next();
+    expect(welcome.message.case).toBe("welcome");
+    const targetId = await newTarget();
+    const [queued] = (await jobs().buildTarget({ targetId, force: true })).jobs;
+    const assignment = await agent.next();
+    expect(assignment.message.case).toBe("assignment");
+    const assigned = assignment.message.value as {
+      job: { id: bigint; force: boolean };
+      spec: { url: string; repo: string };
+    };
+    expect(assigned.job.id).toBe(queued!.id);
+    expect(assigned.spec).toMatchObject({ url: "https://example.com/a.git", repo: "main" });
+    agent.send({ message: { case: "jobUpdate", value: { jobId: queued!.id, state: JobState.RUNNING } } });
+    agent.send({ message: { case: "heartbeat", value: { jobIds: [queued!.id] } } });
+    agent.send({ message: { case: "jobUpdate", value: { jobId: queued!.id, state: JobState.SUCCEEDED } } });
+    await waitFor(async () => (await jobs().getJob({ id: queued!.id })).job?.state === JobState.SUCCEEDED);
+    const { agents } = await routerClient(ctx, AgentService, TEST_KEY).listAgents({});
+    expect(agents.map((a) => [a.name, a.connected, a.capacity, a.runningJobIds])).toEqual([["builder-a", true, 1, []]]);
+    agent.end();
+  });
+
+  it("never gives an agent more jobs than its slots", async () => {
+    const agent = openAgent("builder-a", { capacity: 2 });
+    await agent.next();
+    for (let i = 0; i < 5; i++) await jobs().buildTarget({ targetId: await newTarget(`https://example.com/${i}.git`) });
+    const first = await agent.next();
+    const second = await agent.next();
+    expect([first.message.case, second.message.case]).toEqual(["assignment", "assignment"]);
+    await ctx.agents.idle();
+    expect((await jobs().listJobs({ states: [JobState.DISPATCHED] })).totalCount).toBe(2);
+    const done = (first.message.value as { job: { id: bigint } }).job.id;
+    agent.send({
+      message: {
+        case: "jobUpdate",
+        value: {
+          jobId: done,
+          state: JobState.FAILED,
+          cause: { step: FailureStep.BUILD, exitCode: 2, message: "make failed", lastLines: ["error"] },
+        },
+      },
+    });
+    const third = await agent.next();
+    expect(third.message.case).toBe("assignment");
+    const failed = (await jobs().getJob({ id: done })).job!;
+    expect(failed.state).toBe(JobState.FAILED);
+    expect(failed.cause).toMatchObject({
+      step: FailureStep.BUILD,
+      exitCode: 2,
+      message: "make failed",
+      lastLines: ["error"],
+    });
+    agent.end();
+  });
+
+  it("declares a silent agent's job lost, re-queues it once, and another agent gets it", async () => {
+    const a = openAgent("builder-a");
+    await a.next();
+    const [job] = (await jobs().buildTarget({ targetId: await newTarget() })).jobs;
+    expect((await a.next()).message.case).toBe("assignment");
+    a.end(); // killed: its stream is gone and it never renews the lease
+    ctx.clock.advance(21_000);
+    await ctx.agents.sweepLeases();
+    expect((await jobs().getJob({ id: job!.id })).job?.state).toBe(JobState.LOST);
+    const b = openAgent("builder-b");
+    await b.next();
+    const retry = await b.next();
+    const retried = (retry.message.value as { job: { retryOfJobId: bigint; attempt: number } }).job;
+    expect(retried).toMatchObject({ retryOfJobId: job!.id, attempt: 2 });
+    b.end();
+  });
+
+  it("forwards a cancel to the agent holding the job", async () => {
+    const agent = openAgent("builder-a");
+    await agent.next();
+    const [job] = (await jobs().buildTarget({ targetId: await newTarget() })).jobs;
+    await agent.next();
+    agent.send({ message: { case: "jobUpdate", value: { jobId: job!.id, state: JobState.RUNNING } } });
+    await waitFor(async () => (await jobs().getJob({ id: job!.id })).job?.state === JobState.RUNNING);
+    await jobs().cancelJob({ id: job!.id });
+    const cancel = await agent.next();
+    expect(cancel.message).toMatchObject({ case: "cancel", value: { jobId: job!.id } });
+    agent.end();
+  });
+
+  it("refuses reports on jobs the agent does not hold, and keeps the session", async () => {
+    const a = openAgent("builder-a");
+    await a.next();
+    const [job] = (await jobs().buildTarget({ targetId: await newTarget() })).jobs;
+    await a.next();
+    const b = openAgent("builder-b");
+    await b.next();
+    b.send({ message: { case: "jobUpdate", value: { jobId: job!.id, state: JobState.SUCCEEDED } } });
+    b.send({ message: { case: "heartbeat", value: { jobIds: [] } } });
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await jobs().getJob({ id: job!.id })).job?.state).toBe(JobState.DISPATCHED);
+    const { agents } = await routerClient(ctx, AgentService, TEST_KEY).listAgents({});
+    expect(agents.find((x) => x.name === "builder-b")?.connected).toBe(true);
+    a.end();
+    b.end();
+  });
+});
+
+describe("credentials and versions", () => {
+  it("refuses the admin key on Connect and an agent token elsewhere", async () => {
+    const admin = openAgent("builder-a", {}, TEST_KEY);
+    await expect(admin.next()).rejects.toMatchObject({ code: Code.PermissionDenied });
+    const err = await routerClient(ctx, TargetService, TOKENS.get("builder-a"))
+      .listTargets({})
+      .catch((e: unknown) => ConnectError.from(e));
+    expect((err as ConnectError).code).toBe(Code.PermissionDenied);
+  });
+
+  it("refuses another protocol version naming both", async () => {
+    const agent = openAgent("builder-a", { protocolVersion: 99 });
+    const err = await agent.next().catch((e: unknown) => ConnectError.from(e));
+    expect((err as ConnectError).code).toBe(Code.FailedPrecondition);
+    expect((err as ConnectError).rawMessage).toContain(`protocol version 99, this server speaks ${PROTOCOL_VERSION}`);
+  });
+
+  it("refuses a Hello naming another agent than the token's", async () => {
+    const agent = openAgent("builder-b", {}, TOKENS.get("builder-a"));
+    await expect(agent.next()).rejects.toMatchObject({ code: Code.PermissionDenied });
+  });
+});
+
+describe("DrainAgent", () => {
+  it("stops new assignments and resumes them", async () => {
+    const agent = openAgent("builder-a");
+    await agent.next();
+    const admin = routerClient(ctx, AgentService, TEST_KEY);
+    expect((await admin.drainAgent({ name: "builder-a", draining: true })).agent?.draining).toBe(true);
+    const [job] = (await jobs().buildTarget({ targetId: await newTarget() })).jobs;
+    await ctx.agents.idle();
+    expect((await jobs().getJob({ id: job!.id })).job?.state).toBe(JobState.QUEUED);
+    await admin.drainAgent({ name: "builder-a", draining: false });
+    expect((await agent.next()).message.case).toBe("assignment");
+    agent.end();
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error("condition not reached");
+}
