@@ -1,14 +1,18 @@
 /**
  * The `vieter` command line. Client commands live here; the server and agent
  * roles are handed in by the entry point (bin/vieter.js) so this folder never
- * imports them.
+ * imports them. Each command group is `commands/<noun>/`, one file per verb.
  */
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { Command, CommanderError } from "commander";
+import { registerRepos } from "./commands/repos/index.js";
+import { registerSchedule } from "./commands/schedule/preview.js";
+import { type RoleRunner, registerServer } from "./commands/server.js";
+import { registerTargets } from "./commands/targets/index.js";
+import { type CliIo, createContext, defaultConfigFile, processIo } from "./context.js";
+import { DEFAULT_ADDRESS } from "./config.js";
+import { EXIT } from "./errors.js";
 
-/** Starts a role with the chosen config file; resolves with the exit code. */
-export type RoleRunner = (configFile: string | undefined, fileRequired: boolean) => Promise<number>;
+export type { RoleRunner } from "./commands/server.js";
 
 /** The roles the entry point provides. */
 export interface Roles {
@@ -16,55 +20,70 @@ export interface Roles {
 }
 
 /** Vieter's default config file. */
-export const DEFAULT_CONFIG_FILE = join(homedir(), ".vieterrc");
+export const DEFAULT_CONFIG_FILE = defaultConfigFile();
 
-/** Builds the command tree. */
-export function buildProgram(roles: Roles, setExit: (code: number) => void): Command {
+const GLOBAL_HELP = `
+Client configuration (all optional; flags win over environment, environment over the file):
+  address   server URL          --address, VIETER_ADDRESS (default ${DEFAULT_ADDRESS})
+  api_key   the server's key    --api-key, VIETER_API_KEY, VIETER_API_KEY_FILE
+  Both are read from the TOML file given with -f (default ~/.vieterrc), e.g.
+    address = "https://vieter.example.com"
+    api_key = "..."
+
+Output: tables by default; -r/--raw prints tab-separated fields without a header,
+--json one JSON document (times in UTC ISO 8601); tables show local time.
+
+Exit status: 0 ok, 1 the server refused or failed the request, 2 bad command line or
+client configuration, 3 server unreachable or API key refused.
+
+Examples:
+  $ vieter targets list
+  $ VIETER_ADDRESS=http://build:8000 vieter repos packages extra --json`;
+
+/** Builds the command tree; `io` defaults to the process's streams. */
+export function buildProgram(roles: Roles, setExit: (code: number) => void, io: CliIo = processIo()): Command {
   const program = new Command("vieter")
     .description("Vieter: a pacman repository server and build system for Arch Linux packages.")
     .version(process.env.npm_package_version ?? "0.7.0", "-v, --version")
     .option("-f, --config-file <path>", `TOML config file (default: ${DEFAULT_CONFIG_FILE} if it exists)`)
-    .showHelpAfterError()
-    .exitOverride();
-
-  const configChoice = (): [string, boolean] => {
-    const given = program.opts<{ configFile?: string }>().configFile;
-    return given === undefined ? [DEFAULT_CONFIG_FILE, false] : [given, true];
-  };
-
-  program
-    .command("server")
-    .description("Start the repository and build server (Connect/gRPC API and pacman repos on one port).")
-    .addHelpText(
-      "after",
-      `
-Configuration keys (TOML file, or VIETER_<KEY> / VIETER_<KEY>_FILE environment variables):
-  port (8000), host, data_dir (./data), pkg_dir (<data_dir>/pkgs), api_key (generated into
-  <data_dir>/api-key when unset), log_level (FATAL|ERROR|WARN|INFO|DEBUG), default_arch (x86_64),
-  global_schedule ("0 3"), time_zone (UTC), base_image, max_log_age, log_removal_schedule,
-  collect_metrics, default_build_timeout (3600 s), tls_cert_file, tls_key_file, shutdown_timeout.
-
-Example:
-  VIETER_PORT=8080 vieter server`,
-    )
-    .action(async () => {
-      const [file, required] = configChoice();
-      setExit(await roles.server(file, required));
+    .option("--address <url>", `server URL (default: ${DEFAULT_ADDRESS})`)
+    .option("--api-key <key>", "the server's API key (visible to other users in ps; prefer VIETER_API_KEY_FILE)")
+    .option("-r, --raw", "tab-separated output without a header, for scripts")
+    .option("--json", "one JSON document, for scripts")
+    .addHelpText("after", GLOBAL_HELP)
+    .showHelpAfterError("(add --help for usage and examples)")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => void io.stdout.write(s),
+      writeErr: (s) => void io.stderr.write(s),
     });
 
+  const ctx = createContext(program, io, setExit);
+  registerServer(program, roles.server, setExit);
+  registerTargets(program, ctx);
+  registerRepos(program, ctx);
+  registerSchedule(program, ctx);
+  // @TODO(#7): jobs, logs, agents and aur groups register here the same way.
   return program;
 }
 
 /** Runs the command line; resolves with the exit code. */
-export async function main(argv: readonly string[], roles: Roles): Promise<number> {
+export async function main(argv: readonly string[], roles: Roles, io?: CliIo): Promise<number> {
   let code = 0;
-  const program = buildProgram(roles, (c) => {
-    code = c;
-  });
+  const program = buildProgram(
+    roles,
+    (c) => {
+      code = c;
+    },
+    io,
+  );
   try {
     await program.parseAsync([...argv], { from: "user" });
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof CommanderError) {
+      // Help and version end with 0; everything else commander reports is a usage error.
+      return err.exitCode === 0 ? 0 : EXIT.usage;
+    }
     throw err;
   }
   return code;

@@ -1,0 +1,77 @@
+/**
+ * Runs the real `vieter` binary as a child process with a throw-away HOME (so
+ * no ~/.vieterrc leaks in), a fixed non-UTC time zone (so "local time" is
+ * visible in the output) and, unless a test says otherwise, the address and
+ * key of a test server in VIETER_ADDRESS / VIETER_API_KEY.
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const BIN = fileURLToPath(new URL("../../../bin/vieter.js", import.meta.url));
+
+/** India has a +05:30 offset and no daylight saving: local times are easy to predict. */
+export const TEST_TZ = "Asia/Kolkata";
+
+/** What a run printed and how it ended. */
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `vieter` with arguments and extra environment (a value of undefined removes a variable). */
+export type RunCli = (args: readonly string[], env?: Record<string, string | undefined>) => Promise<CliResult>;
+
+/** A runner bound to one home directory. */
+export interface CliRunner {
+  readonly home: string;
+  readonly run: RunCli;
+  cleanup(): Promise<void>;
+}
+
+/** Creates a runner; `server` supplies VIETER_ADDRESS and VIETER_API_KEY by default. */
+export async function createCliRunner(server?: { baseUrl: string; apiKey: string }): Promise<CliRunner> {
+  const home = await mkdtemp(join(tmpdir(), "vieter-cli-home-"));
+  const base: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    HOME: home,
+    TZ: TEST_TZ,
+    LANG: "C.UTF-8",
+    ...(server ? { VIETER_ADDRESS: server.baseUrl, VIETER_API_KEY: server.apiKey } : {}),
+  };
+  return {
+    home,
+    run(args, env = {}) {
+      const merged = Object.fromEntries(
+        Object.entries({ ...base, ...env }).filter((e): e is [string, string] => e[1] !== undefined),
+      );
+      const child = spawn(process.execPath, [BIN, ...args], { env: merged, stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      return new Promise((resolve, reject) => {
+        child.on("error", reject);
+        child.on("close", (code) => resolve({ code, stdout, stderr }));
+      });
+    },
+    cleanup: () => rm(home, { recursive: true, force: true }),
+  };
+}
+
+/** The tab-separated fields of each line of raw output. */
+export function rawRows(stdout: string): string[][] {
+  return stdout
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => l.split("\t"));
+}
+
+/** `YYYY-MM-DD HH:mm:ss` of `date` in {@link TEST_TZ}, to compare with what the CLI prints. */
+export function testLocalTime(date: Date): string {
+  const shifted = new Date(date.getTime() + (5 * 60 + 30) * 60_000);
+  return shifted.toISOString().slice(0, 19).replace("T", " ");
+}
