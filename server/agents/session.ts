@@ -3,7 +3,7 @@
  * waiting to be sent to it.
  */
 import type { Job } from "../jobs/index.js";
-import { AsyncQueue } from "./async-queue.js";
+import { AsyncQueue } from "../../lib/async-queue.js";
 import type { BuildSpec } from "./build-spec.js";
 
 /** What an agent says about itself when it connects. */

@@ -6,7 +6,7 @@ import { AgentService, type ConnectRequestSchema, type ConnectResponse } from ".
 import { FailureStep, JobService, JobState } from "../../gen/vieter/v1/job_service_pb.js";
 import { TargetKind, TargetService } from "../../gen/vieter/v1/target_service_pb.js";
 import { PROTOCOL_VERSION } from "../../lib/agent-protocol.js";
-import { AsyncQueue } from "../agents/async-queue.js";
+import { AsyncQueue } from "../../lib/async-queue.js";
 import { TEST_KEY, type TestContext, createTestContext } from "../testing/app-context.js";
 import { routerClient } from "./testing.js";
 

@@ -1,0 +1,218 @@
+/**
+ * The agent's side of the protocol (lib/agent-protocol.ts): one long-lived
+ * Connect stream to the server, reopened with exponential backoff and jitter
+ * whenever it drops; builds keep running across reconnects and are reported
+ * in the next session's Hello, never started twice.
+ */
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { type Transport, createClient } from "@connectrpc/connect";
+import type { Logger } from "pino";
+import { AgentService, type ConnectRequestSchema, type JobAssignment } from "../gen/vieter/v1/agent_service_pb.js";
+import { FailureStep, JobState } from "../gen/vieter/v1/job_service_pb.js";
+import { PROTOCOL_VERSION } from "../lib/agent-protocol.js";
+import { AsyncQueue } from "../lib/async-queue.js";
+import type { BuildExecutor, BuildOutcome, BuildStep } from "./executor.js";
+import { LogBatcher } from "./log-batcher.js";
+import { PublishError, publishPackages } from "./publish.js";
+
+type Request = MessageInitShape<typeof ConnectRequestSchema>;
+
+/** How the agent connects and what it offers. */
+export interface AgentOptions {
+  readonly address: string;
+  readonly token: string;
+  readonly transport: Transport;
+  readonly arches: readonly string[];
+  readonly capacity: number;
+  readonly version: string;
+  readonly executor: BuildExecutor;
+  readonly logger: Logger;
+  /** Reconnect delays: doubling from `initialMs` up to `maxMs`, with full jitter. */
+  readonly backoff?: { initialMs: number; maxMs: number };
+}
+
+const STATES: Record<BuildOutcome["outcome"], JobState> = {
+  succeeded: JobState.SUCCEEDED,
+  skipped: JobState.SKIPPED,
+  failed: JobState.FAILED,
+  timed_out: JobState.TIMED_OUT,
+  cancelled: JobState.CANCELLED,
+};
+
+const STEPS: Record<BuildStep, FailureStep> = {
+  image: FailureStep.IMAGE,
+  fetch: FailureStep.FETCH,
+  prepare: FailureStep.PREPARE,
+  version_check: FailureStep.VERSION_CHECK,
+  build: FailureStep.BUILD,
+  publish: FailureStep.PUBLISH,
+  timeout: FailureStep.TIMEOUT,
+  infrastructure: FailureStep.INFRASTRUCTURE,
+};
+
+/** A build agent. */
+export class BuildAgent {
+  private readonly jobs = new Map<number, AbortController>();
+  /** Final reports made while disconnected, sent first in the next session. */
+  private readonly pending: Request[] = [];
+  private outgoing: AsyncQueue<Request> | undefined;
+  /** Number of sessions that reached Welcome (for tests and logs). */
+  sessions = 0;
+
+  constructor(private readonly options: AgentOptions) {}
+
+  /** Ids of the builds running now. */
+  get running(): number[] {
+    return [...this.jobs.keys()];
+  }
+
+  /** Connects and serves until `signal` aborts; reconnects on any drop. */
+  async run(signal: AbortSignal): Promise<void> {
+    const { initialMs, maxMs } = this.options.backoff ?? { initialMs: 500, maxMs: 30_000 };
+    let delay = initialMs;
+    while (!signal.aborted) {
+      const started = Date.now();
+      try {
+        await this.session(signal);
+      } catch (err) {
+        if (signal.aborted) break;
+        this.options.logger.warn({ err: (err as Error).message }, "connection to the server lost");
+      }
+      if (signal.aborted) break;
+      // A session that lasted a while resets the backoff.
+      if (Date.now() - started > maxMs) delay = initialMs;
+      const wait = Math.random() * delay;
+      delay = Math.min(maxMs, delay * 2);
+      await sleep(wait, signal);
+    }
+    for (const controller of this.jobs.values()) controller.abort();
+  }
+
+  private async session(signal: AbortSignal): Promise<void> {
+    const outgoing = new AsyncQueue<Request>();
+    outgoing.push({
+      message: {
+        case: "hello",
+        value: {
+          arches: [...this.options.arches],
+          capacity: this.options.capacity,
+          version: this.options.version,
+          protocolVersion: PROTOCOL_VERSION,
+          runningJobIds: this.running.map(BigInt),
+        },
+      },
+    });
+    let heartbeat: NodeJS.Timeout | undefined;
+    const client = createClient(AgentService, this.options.transport);
+    try {
+      const stream = client.connect(outgoing, { signal, headers: { authorization: `Bearer ${this.options.token}` } });
+      for await (const res of stream) {
+        const m = res.message;
+        if (m.case === "welcome") {
+          this.sessions++;
+          this.outgoing = outgoing;
+          for (const report of this.pending.splice(0)) outgoing.push(report);
+          const beat = () =>
+            outgoing.push({ message: { case: "heartbeat", value: { jobIds: this.running.map(BigInt) } } });
+          heartbeat = setInterval(beat, Math.max(1, m.value.heartbeatIntervalSeconds) * 1000);
+          this.options.logger.info({ lease: m.value.leaseSeconds }, "connected to the server");
+        } else if (m.case === "assignment") {
+          this.start(m.value);
+        } else if (m.case === "cancel") {
+          this.jobs.get(Number(m.value.jobId))?.abort(new Error(m.value.reason));
+        }
+      }
+    } finally {
+      clearInterval(heartbeat);
+      if (this.outgoing === outgoing) this.outgoing = undefined;
+      outgoing.close();
+    }
+  }
+
+  /** Sends now, or (for reports that must arrive) keeps it for the next session. */
+  private send(message: Request, mustArrive: boolean): void {
+    if (this.outgoing) this.outgoing.push(message);
+    else if (mustArrive) this.pending.push(message);
+  }
+
+  private start(assignment: JobAssignment): void {
+    const job = assignment.job!;
+    const spec = assignment.spec!;
+    const jobId = Number(job.id);
+    if (this.jobs.has(jobId)) return; // already running it: never twice
+    const controller = new AbortController();
+    this.jobs.set(jobId, controller);
+    const logs = new LogBatcher((data) =>
+      this.send({ message: { case: "logChunk", value: { jobId: job.id, data } } }, false),
+    );
+    this.send({ message: { case: "jobUpdate", value: { jobId: job.id, state: JobState.RUNNING } } }, false);
+    void this.options
+      .executor({
+        jobId,
+        arch: job.arch,
+        force: job.force,
+        kind: spec.kind,
+        url: spec.url,
+        branch: spec.branch,
+        path: spec.path,
+        repo: spec.repo,
+        baseImage: spec.baseImage,
+        timeoutSeconds: spec.timeoutSeconds,
+        signal: controller.signal,
+        onOutput: (chunk) => logs.append(chunk),
+      })
+      .then((outcome) => this.publish(outcome, spec.repo))
+      .catch((err: unknown) => infrastructureFailure(err))
+      .then((outcome) => {
+        logs.flush();
+        this.jobs.delete(jobId);
+        this.send({ message: { case: "jobUpdate", value: report(job.id, outcome) } }, true);
+      });
+  }
+
+  private async publish(outcome: BuildOutcome, repo: string): Promise<BuildOutcome> {
+    if (outcome.outcome !== "succeeded") return outcome;
+    try {
+      await publishPackages(this.options.address, this.options.token, repo, outcome.packages);
+      return outcome;
+    } catch (err) {
+      const message = (err as Error).message;
+      return {
+        ...outcome,
+        outcome: "failed",
+        step: "publish",
+        message,
+        transient: err instanceof PublishError && err.transient,
+      } as BuildOutcome;
+    }
+  }
+}
+
+function report(jobId: bigint, o: BuildOutcome) {
+  return {
+    jobId,
+    state: STATES[o.outcome],
+    message: o.message,
+    ...(o.outcome === "succeeded"
+      ? {}
+      : {
+          cause: {
+            step: o.step ? STEPS[o.step] : FailureStep.UNSPECIFIED,
+            ...(o.exitCode === undefined ? {} : { exitCode: o.exitCode }),
+            message: o.message,
+            lastLines: [...o.lastLines],
+          },
+        }),
+  };
+}
+
+function infrastructureFailure(err: unknown): BuildOutcome {
+  return { outcome: "failed", step: "infrastructure", message: (err as Error).message, lastLines: [], packages: [] };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
+  });
+}

@@ -1,0 +1,52 @@
+/**
+ * `vieter agent`: reads the configuration and runs the agent until SIGINT or
+ * SIGTERM. Builds run in containers through the Docker Engine API.
+ */
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { destination, pino } from "pino";
+import { ConfigError } from "../lib/config.js";
+import { BuildAgent } from "./agent.js";
+import { type AgentConfig, loadAgentConfig } from "./config.js";
+import type { BuildExecutor } from "./executor.js";
+
+/** Builds the executor for a configuration (containers, in agent/build). */
+export type ExecutorFactory = (config: AgentConfig) => Promise<BuildExecutor>;
+
+/** Runs the agent until a signal arrives; returns the exit code. */
+export async function runAgent(
+  configFile: string | undefined,
+  fileRequired: boolean,
+  createExecutor: ExecutorFactory,
+): Promise<number> {
+  let config: AgentConfig;
+  try {
+    config = loadAgentConfig(configFile, fileRequired);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const logger = pino({ name: "vieter-agent", level: config.log_level.toLowerCase() }, destination(2));
+  const controller = new AbortController();
+  const stop = (signal: NodeJS.Signals): void => {
+    logger.info({ signal }, "stopping: running builds are cancelled");
+    controller.abort();
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  const agent = new BuildAgent({
+    address: config.address,
+    token: config.agent_token,
+    transport: createGrpcTransport({ baseUrl: config.address }),
+    arches: config.arch,
+    capacity: config.max_concurrent_builds,
+    version: process.env.npm_package_version ?? "0.7.0",
+    executor: await createExecutor(config),
+    logger,
+  });
+  process.stderr.write(`vieter: agent for ${config.arch.join(", ")} connecting to ${config.address}\n`);
+  await agent.run(controller.signal);
+  return 0;
+}
