@@ -63,8 +63,21 @@ export async function sendBody(req: PlainRequest, res: PlainResponse, body: Body
     return;
   }
   if (body.path === undefined) throw new Error("body has neither data nor path");
-  await pipeline(createReadStream(body.path, { start, end, highWaterMark: READ_CHUNK }), res as NodeJS.WritableStream);
+  try {
+    await pipeline(
+      createReadStream(body.path, { start, end, highWaterMark: READ_CHUNK }),
+      res as NodeJS.WritableStream,
+    );
+  } catch (err) {
+    // A client that goes away mid-download (pacman interrupted, a download
+    // tool's timeout) is not a server error: nothing to answer, nothing to log.
+    if (CLIENT_GONE.has((err as NodeJS.ErrnoException).code ?? "")) return;
+    throw err;
+  }
 }
+
+/** Errors of the response side when the client closed the connection; file errors never carry these. */
+const CLIENT_GONE = new Set(["ERR_STREAM_PREMATURE_CLOSE", "ECONNRESET", "EPIPE"]);
 
 function notModified(req: PlainRequest, body: Body): boolean {
   const inm = header(req, "if-none-match");
