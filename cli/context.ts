@@ -56,7 +56,8 @@ export function processIo(): CliIo {
     stderr: process.stderr,
     env: process.env,
     stderrIsTty: process.stderr.isTTY === true,
-    columns: process.stderr.columns,
+    // A pseudo-terminal without a size reports 0 columns; COLUMNS is the shell's answer then.
+    columns: process.stderr.columns || Number(process.env.COLUMNS) || undefined,
   };
 }
 

@@ -72,6 +72,15 @@ describe("vieter repos publish", () => {
     expect(await pacman.run("-Q", "cli-hello", "cli-other")).toBe("cli-hello 1.0-1\ncli-other 2.5-1\n");
   });
 
+  it("draws a progress bar, cleared when done, when stderr is a terminal", async () => {
+    const res = await cli.runInTerminal(["repos", "publish", "cli", other], { COLUMNS: "120" });
+    expect(res.code).toBe(0);
+    const name = basename(other);
+    expect(res.stdout).toContain(`\r\x1b[K${name} [########################] 100% `);
+    expect(res.stdout).toMatch(/\r\x1b\[KPublished cli-other 2\.5-1 to cli \(x86_64\)\.\r?\n$/);
+    expect(res.stdout).not.toContain("100% (");
+  });
+
   it("reports a file the server refuses, publishes the rest, and exits 1", async () => {
     const dir = await tempDir("vieter-cli-bad-");
     const bogus = join(dir, "bogus-1-1-x86_64.pkg.tar.zst");

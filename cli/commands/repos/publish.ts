@@ -12,7 +12,7 @@ import type { CliContext } from "../../context.js";
 import { EXIT, UsageError, explain } from "../../errors.js";
 import { startProgress } from "../../output/progress.js";
 import { examples } from "../help.js";
-import { planUploads } from "./publish-plan.js";
+import { type PlannedUpload, planUploads } from "./publish-plan.js";
 import { uploadFile } from "./upload.js";
 
 interface Published {
@@ -47,37 +47,13 @@ export function registerReposPublish(repos: Command, ctx: CliContext): void {
         const problem = repoNameProblem(repo);
         if (problem) throw new UsageError(problem);
         const plan = await planUploads(files);
-        const { address, apiKey } = ctx.settings();
         const published: Published[] = [];
         const failed: { file: string; error: string }[] = [];
-        const send = (path: string, size: number, query: string): Promise<unknown> => {
-          const progress = startProgress(basename(path), size, {
-            stream: ctx.io.stderr,
-            tty: ctx.io.stderrIsTty,
-            columns: ctx.io.columns,
-          });
-          const url = new URL(`${address}/${encodeURIComponent(repo)}/publish${query}`);
-          return uploadFile({ url, apiKey, path, size, onProgress: (n) => progress.update(n) }).finally(() =>
-            progress.end(),
-          );
-        };
         for (const item of plan) {
           try {
-            const data = (await send(item.path, item.size, "")) as { name: string; version: string; archs: string[] };
-            if (item.signature) {
-              await send(
-                item.signature.path,
-                item.signature.size,
-                `?signature=${encodeURIComponent(basename(item.path))}`,
-              );
-            }
-            const entry = { file: item.path, ...data, signed: item.signature !== undefined };
+            const entry = await publishOne(ctx, repo, item);
             published.push(entry);
-            output.text(
-              output.mode === "raw"
-                ? `${entry.name}\t${entry.version}\t${entry.archs.join(",")}\t${entry.signed}\n`
-                : `Published ${entry.name} ${entry.version} to ${repo} (${entry.archs.join(", ")})${entry.signed ? " with its signature" : ""}.\n`,
-            );
+            output.text(`${output.mode === "raw" ? rawLine(entry) : sentence(entry, repo)}\n`);
           } catch (err) {
             const { message, exitCode } = explain(err, ctx.settings());
             if (exitCode === EXIT.connection) throw err;
@@ -89,4 +65,35 @@ export function registerReposPublish(repos: Command, ctx: CliContext): void {
         if (failed.length > 0) ctx.setExit(EXIT.failed);
       }),
     );
+}
+
+/** Uploads one package, then its signature, each with its own progress. */
+async function publishOne(ctx: CliContext, repo: string, item: PlannedUpload): Promise<Published> {
+  const { address, apiKey } = ctx.settings();
+  const send = async (path: string, size: number, query: string): Promise<unknown> => {
+    const progress = startProgress(basename(path), size, {
+      stream: ctx.io.stderr,
+      tty: ctx.io.stderrIsTty,
+      columns: ctx.io.columns,
+    });
+    const url = new URL(`${address}/${encodeURIComponent(repo)}/publish${query}`);
+    try {
+      return await uploadFile({ url, apiKey, path, size, onProgress: (n) => progress.update(n) });
+    } finally {
+      progress.end();
+    }
+  };
+  const data = (await send(item.path, item.size, "")) as { name: string; version: string; archs: string[] };
+  if (item.signature) {
+    await send(item.signature.path, item.signature.size, `?signature=${encodeURIComponent(basename(item.path))}`);
+  }
+  return { file: item.path, name: data.name, version: data.version, archs: data.archs, signed: !!item.signature };
+}
+
+function sentence(p: Published, repo: string): string {
+  return `Published ${p.name} ${p.version} to ${repo} (${p.archs.join(", ")})${p.signed ? " with its signature" : ""}.`;
+}
+
+function rawLine(p: Published): string {
+  return [p.name, p.version, p.archs.join(","), String(p.signed)].join("\t");
 }

@@ -4,10 +4,11 @@
  * visible in the output) and, unless a test says otherwise, the address and
  * key of a test server in VIETER_ADDRESS / VIETER_API_KEY.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcessByStdio, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 
 const BIN = fileURLToPath(new URL("../../../bin/vieter.js", import.meta.url));
@@ -29,6 +30,8 @@ export type RunCli = (args: readonly string[], env?: Record<string, string | und
 export interface CliRunner {
   readonly home: string;
   readonly run: RunCli;
+  /** Runs `vieter` on a pseudo-terminal (util-linux `script`); stdout and stderr arrive mixed in `stdout`. */
+  readonly runInTerminal: RunCli;
   cleanup(): Promise<void>;
 }
 
@@ -42,24 +45,32 @@ export async function createCliRunner(server?: { baseUrl: string; apiKey: string
     LANG: "C.UTF-8",
     ...(server ? { VIETER_ADDRESS: server.baseUrl, VIETER_API_KEY: server.apiKey } : {}),
   };
+  const start = (command: string, args: readonly string[], env: Record<string, string | undefined>) => {
+    const merged = Object.fromEntries(
+      Object.entries({ ...base, ...env }).filter((e): e is [string, string] => e[1] !== undefined),
+    );
+    return spawn(command, args, { env: merged, stdio: ["ignore", "pipe", "pipe"] });
+  };
   return {
     home,
-    run(args, env = {}) {
-      const merged = Object.fromEntries(
-        Object.entries({ ...base, ...env }).filter((e): e is [string, string] => e[1] !== undefined),
-      );
-      const child = spawn(process.execPath, [BIN, ...args], { env: merged, stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      return new Promise((resolve, reject) => {
-        child.on("error", reject);
-        child.on("close", (code) => resolve({ code, stdout, stderr }));
-      });
+    run: (args, env = {}) => collect(start(process.execPath, [BIN, ...args], env)),
+    runInTerminal(args, env = {}) {
+      const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+      return collect(start("script", ["-qec", quoted, "/dev/null"], env));
     },
     cleanup: () => rm(home, { recursive: true, force: true }),
   };
+}
+
+function collect(child: ChildProcessByStdio<null, Readable, Readable>): Promise<CliResult> {
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 /** The tab-separated fields of each line of raw output. */
