@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-// The one `vieter` binary. The roles live in folders that never import each
-// other, so this entry point is where they are put together.
-import { register } from "tsx/esm/api";
+// Runs the bundle `npm run build` writes (dist/vieter.mjs, made by npm ci's
+// prepare step); without it, runs the TypeScript sources through tsx.
+import { existsSync } from "node:fs";
 
-register();
-const { main } = await import("../cli/main.ts");
-process.exitCode = await main(process.argv.slice(2), {
-  server: async (file, required) => (await import("../server/main.ts")).runServer(file, required),
-});
+const bundle = new URL("../dist/vieter.mjs", import.meta.url);
+if (existsSync(bundle) && process.env.VIETER_FROM_SOURCE !== "1") {
+  await import(bundle.href);
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  await import("./entry.ts");
+}
