@@ -9,11 +9,11 @@ import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { JobService, JobState } from "../gen/vieter/v1/job_service_pb.js";
 import { TargetKind, TargetService } from "../gen/vieter/v1/target_service_pb.js";
-import { type TestServer, startTestServer } from "../e2e/setup/server.js";
+import { type TestServer, startTestServer } from "./setup/server.js";
 import { makePackage } from "../server/pkg/testing/make-package.js";
 import { cleanupTempDirs } from "../server/pkg/testing/temp-dirs.js";
-import { BuildAgent } from "./agent.js";
-import type { BuildExecutor, BuildRequest } from "./executor.js";
+import { BuildAgent } from "../agent/agent.js";
+import type { BuildExecutor, BuildRequest } from "../agent/executor.js";
 
 const TOKENS = { a: "agent-a-token-0123456789", b: "agent-b-token-0123456789" };
 let srv: TestServer;
