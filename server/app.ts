@@ -20,7 +20,7 @@ import { createPlainRouter } from "./http/router.js";
 import { createAgentHub } from "./agents/create.js";
 import { createJobEvents } from "./jobs/index.js";
 import { createLogger } from "./logger.js";
-import { createLogFinalizer, createLogRetention, createLogs } from "./logs/index.js";
+import { createLogFinalizer, createLogRetention, createLogs, jobLogSink } from "./logs/index.js";
 import { type Listener, listen } from "./net/listener.js";
 import { createInterceptors, createRoutes } from "./rpc/index.js";
 import { createRepository } from "./repo/create.js";
@@ -77,7 +77,7 @@ export async function createServer(config: ServerConfig, overrides: ServerOverri
     clock,
     authenticator: overrides.authenticator ?? createAuthenticator({ apiKey, agentTokens: config.agent_tokens }),
     jobEvents,
-    agents: createAgentHub(config, { store, clock, events: jobEvents, logger }),
+    agents: createAgentHub(config, { store, clock, events: jobEvents, logger, logs: jobLogSink(logs) }),
     dataDir,
     pkgDir,
     repository,

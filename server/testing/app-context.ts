@@ -12,7 +12,7 @@ import { type ServerConfig, defaultServerConfig } from "../config.js";
 import type { AppContext } from "../context.js";
 import { createAgentHub } from "../agents/create.js";
 import { createJobEvents } from "../jobs/index.js";
-import { createLogs } from "../logs/index.js";
+import { createLogs, jobLogSink } from "../logs/index.js";
 import { createRepository } from "../repo/create.js";
 import { openStore } from "../store/orm.js";
 
@@ -62,7 +62,7 @@ export async function createTestContext(config: Partial<ServerConfig> = {}): Pro
     authenticator: createAuthenticator({ apiKey: TEST_KEY, agentTokens: fullConfig.agent_tokens }),
     jobEvents,
     logs,
-    agents: createAgentHub(fullConfig, { store, clock, events: jobEvents, logger }),
+    agents: createAgentHub(fullConfig, { store, clock, events: jobEvents, logger, logs: jobLogSink(logs) }),
     dataDir,
     pkgDir: join(dataDir, "pkgs"),
     async dispose() {

@@ -1,7 +1,16 @@
+import { BuildLogEntity } from "./build-log.js";
 import { JobEntity } from "./job.js";
 import { ArchRepoEntity, RepoPackageEntity } from "./repo.js";
 import { ScheduleSlotEntity } from "./schedule-slot.js";
 import { TargetArchEntity, TargetEntity } from "./target.js";
 
 /** Every entity the ORM knows. */
-export const entities = [TargetEntity, TargetArchEntity, JobEntity, ScheduleSlotEntity, ArchRepoEntity, RepoPackageEntity];
+export const entities = [
+  TargetEntity,
+  TargetArchEntity,
+  JobEntity,
+  ScheduleSlotEntity,
+  ArchRepoEntity,
+  RepoPackageEntity,
+  BuildLogEntity,
+];

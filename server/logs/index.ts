@@ -1,0 +1,10 @@
+export type { ContentFile } from "./content.js";
+export { CHUNK_BYTES } from "./follow.js";
+export { type FinalizerDeps, type LogFinalizer, createLogFinalizer } from "./finalizer.js";
+export { DEFAULT_LOG_LIMIT, type LogFilter, MAX_LOG_LIMIT } from "./list.js";
+export type { BuildLog, LogEnd, LogResult, LogStart } from "./log.js";
+export { type Logs, type LogsDeps, createLogs } from "./logs.js";
+export { DEFAULT_LOGS_OPTIONS, type LogsOptions } from "./options.js";
+export type { RemovalResult } from "./remove.js";
+export { type JobLogSink, jobLogSink } from "./sink.js";
+export { type LogRetention, type RetentionDeps, type RetentionSettings, createLogRetention } from "./retention.js";
