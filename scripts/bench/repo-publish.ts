@@ -30,7 +30,7 @@ const REPO_ADD: ReadonlyArray<readonly [number, number]> = QUICK
     ];
 const REPO_ADD_MAX_ADDS = 5;
 const SAMPLES = QUICK ? 30 : 100;
-const WARMUP = 10;
+const WARMUP = 30;
 
 interface SizeResult {
   size: number;
