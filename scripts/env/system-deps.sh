@@ -16,6 +16,7 @@ declare -A NEED=(
   [xz]=xz-utils
   [git]=git
   [curl]=curl
+  [openssl]=openssl
 )
 
 missing=()
