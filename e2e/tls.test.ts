@@ -56,7 +56,7 @@ describe("TLS", () => {
   it("serves HTTP/1.1 clients on the same port", async () => {
     const body = await new Promise<string>((resolve, reject) => {
       https
-        .get(`${base()}/health`, { ca, ALPNProtocols: ["http/1.1"] }, (res) => {
+        .get(`${base()}/health`, { ca, ALPNProtocols: ["http/1.1"] } as https.RequestOptions, (res) => {
           let text = "";
           res.on("data", (d: Buffer) => (text += d.toString()));
           res.on("end", () => resolve(`${res.httpVersion} ${res.statusCode} ${text}`));
