@@ -5,6 +5,10 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund || exit 1
 bash scripts/env/system-deps.sh || exit 1
+# The agent's container tests: Podman's Docker API and a base image with makepkg
+# (if this fails, those tests try again and fail with the reason).
+bash scripts/env/podman.sh start --hold $$ >/dev/null && bash scripts/env/builder-image.sh >/dev/null
+trap 'bash scripts/env/podman.sh release $$' EXIT
 mkdir -p .ci
 rm -f .ci/report.json
 npx vitest run --reporter=default --reporter=json --outputFile.json=.ci/report.json "$@"
