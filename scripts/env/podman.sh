@@ -55,7 +55,8 @@ install_missing() {
   log "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q >/dev/null
-  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+  # With recommends: podman's bridge networking (netavark, aardvark-dns, iptables) comes that way.
+  apt-get install -y -q "${missing[@]}" >/dev/null
 }
 
 write_conf() {
