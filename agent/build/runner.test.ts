@@ -23,7 +23,7 @@ describe.skipIf(skip)(`builds in real containers (Podman's Docker API)${skip ? `
       { release: { "pkgs/hello world/PKGBUILD": pkgbuild({ names: ["vieter-git-hello"], pkgver: "1.2" }) } },
     );
     git = await startGitServer(env.dir);
-    files = await startFileServer({ files: { "/hello/PKGBUILD": pkgbuild({ names: ["vieter-url-hello"] }) } });
+    files = await startFileServer();
     spec = {
       kind: "git",
       url: `${git.url}/hello.git`,
@@ -56,12 +56,26 @@ describe.skipIf(skip)(`builds in real containers (Podman's Docker API)${skip ? `
     expect(await env.containers()).toEqual([]);
   });
 
-  it("builds a url target from a PKGBUILD served over HTTP", async () => {
-    const { result, log } = await env.build({ ...spec, kind: "url", url: `${files.url}/hello/PKGBUILD` });
-    expect(result.outcome, log).toBe("succeeded");
-    expect(result.packages.map((p) => basename(p))).toEqual(["vieter-url-hello-1.0-1-any.pkg.tar.gz"]);
-    expect(files.requests).toContain("GET /hello/PKGBUILD");
-    expect(await env.containers()).toEqual([]);
+  it("builds a url target on the default bridge network, from a PKGBUILD served by the host", async () => {
+    // On Podman's bridge the host is 10.88.0.1; a server listening on all addresses is reachable there.
+    const bridged = await startFileServer({
+      host: "0.0.0.0",
+      urlHost: "10.88.0.1",
+      files: { "/hello/PKGBUILD": pkgbuild({ names: ["vieter-url-hello"] }) },
+    });
+    try {
+      const url = `${bridged.url}/hello/PKGBUILD`;
+      const { result, log } = await env.build(
+        { ...spec, kind: "url", url, serverUrl: bridged.url },
+        { network: "bridge" },
+      );
+      expect(result.outcome, log).toBe("succeeded");
+      expect(result.packages.map((p) => basename(p))).toEqual(["vieter-url-hello-1.0-1-any.pkg.tar.gz"]);
+      expect(bridged.requests).toEqual(["GET /hello/PKGBUILD", "HEAD /test/x86_64/vieter-url-hello-1.0-1"]);
+      expect(await env.containers()).toEqual([]);
+    } finally {
+      await bridged.close();
+    }
   });
 
   it("passes hostile branch and path values to git and cd as plain data", async () => {
