@@ -4,6 +4,7 @@
  * imports them. Each command group is `commands/<noun>/`, one file per verb.
  */
 import { Command, CommanderError } from "commander";
+import { registerAgent } from "./commands/agent.js";
 import { registerRepos } from "./commands/repos/index.js";
 import { registerSchedule } from "./commands/schedule/preview.js";
 import { type RoleRunner, registerServer } from "./commands/server.js";
@@ -17,6 +18,7 @@ export type { RoleRunner } from "./commands/server.js";
 /** The roles the entry point provides. */
 export interface Roles {
   readonly server: RoleRunner;
+  readonly agent?: RoleRunner;
 }
 
 /** Vieter's default config file. */
@@ -60,6 +62,7 @@ export function buildProgram(roles: Roles, setExit: (code: number) => void, io: 
 
   const ctx = createContext(program, io, setExit);
   registerServer(program, roles.server, setExit);
+  if (roles.agent) registerAgent(program, roles.agent, setExit);
   registerTargets(program, ctx);
   registerRepos(program, ctx);
   registerSchedule(program, ctx);
