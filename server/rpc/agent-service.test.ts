@@ -81,6 +81,11 @@ describe("AgentService.Connect", () => {
     agent.send({ message: { case: "heartbeat", value: { jobIds: [queued!.id] } } });
     agent.send({ message: { case: "jobUpdate", value: { jobId: queued!.id, state: JobState.SUCCEEDED } } });
     await waitFor(async () => (await jobs().getJob({ id: queued!.id })).job?.state === JobState.SUCCEEDED);
+    // The slot frees right after the job's row changes; wait for both.
+    await waitFor(
+      async () =>
+        (await routerClient(ctx, AgentService, TEST_KEY).listAgents({})).agents[0]?.runningJobIds.length === 0,
+    );
     const { agents } = await routerClient(ctx, AgentService, TEST_KEY).listAgents({});
     expect(agents.map((a) => [a.name, a.connected, a.capacity, a.runningJobIds])).toEqual([["builder-a", true, 1, []]]);
     agent.end();
