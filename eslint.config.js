@@ -15,7 +15,7 @@ const transport = [
 ];
 
 export default tseslint.config(
-  { ignores: ["gen/**", "node_modules/**", "data/**", ".tmp/**", "coverage/**"] },
+  { ignores: ["gen/**", "node_modules/**", "data/**", "dist/**", ".tmp/**", "coverage/**"] },
   ...tseslint.configs.recommended,
   {
     rules: {
