@@ -25,8 +25,10 @@ export async function cancelJob(env: JobsEnv, id: number, reason = USER_CANCEL_R
   for (let round = 0; round < 3; round++) {
     const job = await loadJob(env.em, id);
     if (job.state === "queued") {
+      // Cancelling a scheduled run skips it; the scheduler queues the next one.
       const cancelled = await applyTransition(env.em, job, "cancelled", now, {
         cause: { message: reason, lastLines: [] },
+        needsSuccessor: job.reason === "scheduled",
       });
       if (!cancelled) continue;
       env.events.publish(cancelled);
@@ -70,4 +72,24 @@ export async function cancelQueuedJobsOfTarget(
     { disableIdentityMap: true, orderBy: { id: "asc" } },
   );
   return rows.map(toJob);
+}
+
+/**
+ * Cancels the given jobs that are still queued with `reason`, inside the
+ * caller's transaction; returns those it cancelled (the caller publishes).
+ */
+export async function cancelQueuedJobsByIds(
+  em: EntityManager,
+  ids: readonly number[],
+  reason: string,
+  now: Date,
+): Promise<Job[]> {
+  const cancelled: Job[] = [];
+  for (const id of ids) {
+    const job = await loadJob(em, id);
+    if (job.state !== "queued") continue;
+    const next = await applyTransition(em, job, "cancelled", now, { cause: { message: reason, lastLines: [] } });
+    if (next) cancelled.push(next);
+  }
+  return cancelled;
 }

@@ -29,6 +29,8 @@ export interface ClaimRequest {
 }
 
 const CANDIDATES = 8;
+
+type Candidate = { id: number; targetId: number; arch: string; reason: string };
 const ROUNDS = 4;
 
 // Skips jobs whose target×arch is already dispatched or running.
@@ -45,12 +47,13 @@ export async function claimNextJob(env: JobsEnv, request: ClaimRequest): Promise
   for (let round = 0; round < ROUNDS; round++) {
     const candidates = await env.em
       .createQueryBuilder(JobEntity, "j")
-      .select(["j.id", "j.targetId", "j.arch"])
-      .where({ arch: request.arch, state: "queued", dueAt: { $lte: now } })
+      .select(["j.id", "j.targetId", "j.arch", "j.reason"])
+      // fairAt ≤ now holds for every due job and bounds the index range (next runs queued ahead sort last).
+      .where({ arch: request.arch, state: "queued", dueAt: { $lte: now }, fairAt: { $lte: now } })
       .andWhere(PAIR_IDLE)
       .orderBy({ fairAt: "asc", id: "asc" })
       .limit(CANDIDATES)
-      .execute<{ id: number; targetId: number; arch: string }[]>("all");
+      .execute<Candidate[]>("all");
     if (candidates.length === 0) return undefined;
     for (const c of candidates) {
       const job = await tryClaim(env, c, request, now);
@@ -65,12 +68,7 @@ export async function claimNextJob(env: JobsEnv, request: ClaimRequest): Promise
 
 // One statement decides the claim; it runs outside a transaction so a unique
 // violation costs nothing to undo (on PostgreSQL it would abort a transaction).
-async function tryClaim(
-  env: JobsEnv,
-  c: { id: number; targetId: number; arch: string },
-  request: ClaimRequest,
-  now: Date,
-): Promise<Job | undefined> {
+async function tryClaim(env: JobsEnv, c: Candidate, request: ClaimRequest, now: Date): Promise<Job | undefined> {
   let claimed: number;
   try {
     claimed = await env.em.nativeUpdate(
@@ -83,6 +81,8 @@ async function tryClaim(
         leaseExpiresAt: new Date(now.getTime() + request.leaseSeconds * 1000),
         activePair: pairKey(c.targetId, c.arch),
         pendingPair: null,
+        // A scheduled job was its pair's next run; the scheduler queues the one after.
+        needsSuccessor: c.reason === "scheduled",
       },
     );
   } catch (err) {

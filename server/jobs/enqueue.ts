@@ -1,12 +1,13 @@
-/** Creating jobs: manual builds now, and the scheduler's due jobs. */
+/** Creating jobs: manual builds now; the primitive the scheduler and retries use. */
 import type { EntityManager } from "@mikro-orm/sqlite";
 import { InvalidArgumentError, NotFoundError } from "../../lib/errors.js";
 import { archNameProblem } from "../../lib/names.js";
 import { JobEntity } from "../store/entities/job.js";
 import { TargetEntity } from "../store/entities/target.js";
+import { insertRows, toDbDate } from "../store/sql.js";
 import type { JobsEnv } from "./env.js";
 import type { Job, JobReason } from "./job.js";
-import { loadJob, pairKey } from "./rows.js";
+import { type RawJobRow, fromRawRow, loadJob, pairKey } from "./rows.js";
 
 /** A job to insert in state queued. */
 export interface NewJob {
@@ -17,9 +18,16 @@ export interface NewJob {
   readonly dueAt: Date;
   readonly attempt?: number;
   readonly retryOfId?: number;
+  /** Scheduled jobs: the expression and zone `dueAt` was computed with. */
+  readonly schedule?: string;
+  readonly timeZone?: string;
 }
 
-/** Inserts one queued job inside the caller's transaction; does not publish. */
+/**
+ * Inserts one queued job inside the caller's transaction; does not publish.
+ * A scheduled job becomes its target×arch's pending one (at most one: a
+ * second gives a unique violation).
+ */
 export async function insertJob(em: EntityManager, job: NewJob, now: Date): Promise<Job> {
   const id = await em.insert(JobEntity, {
     targetId: job.targetId,
@@ -32,6 +40,8 @@ export async function insertJob(em: EntityManager, job: NewJob, now: Date): Prom
     createdAt: now,
     dueAt: job.dueAt,
     fairAt: job.dueAt,
+    schedule: job.schedule ?? "",
+    timeZone: job.timeZone ?? "",
     pendingPair: job.reason === "scheduled" ? pairKey(job.targetId, job.arch) : null,
   });
   return loadJob(em, id as number);
@@ -67,23 +77,65 @@ export async function enqueueManualJobs(
   return jobs;
 }
 
+/** A target×arch's next scheduled run. */
+export interface ScheduledRun {
+  readonly targetId: number;
+  readonly arch: string;
+  readonly dueAt: Date;
+  readonly schedule: string;
+  readonly timeZone: string;
+}
+
+const SCHEDULED_COLUMNS = [
+  "target_id",
+  "arch",
+  "reason",
+  "state",
+  "created_at",
+  "due_at",
+  "fair_at",
+  "schedule",
+  "time_zone",
+  "pending_pair",
+];
+
 /**
- * The job a scheduled run becomes: what a row inserted with only target,
- * arch, due time and pending pair holds (everything else is a column
- * default). For code that inserts scheduled jobs in bulk and must report them.
+ * Queues many scheduled runs in bulk, inside the caller's transaction,
+ * skipping every target×arch that already has a pending scheduled job (the
+ * unique `pendingPair`). Returns the jobs created (does not publish), or
+ * with `{ ids: true }` only their ids, for bulk paths nobody is watching.
  */
-export function scheduledJob(id: number, targetId: number, arch: string, dueAt: Date, now: Date): Job {
-  return {
-    id,
-    targetId,
-    arch,
-    force: false,
-    reason: "scheduled",
-    state: "queued",
-    agent: "",
-    attempt: 1,
-    createdAt: now,
-    dueAt,
-    cancelReason: "",
-  };
+export async function insertScheduledRuns(em: EntityManager, runs: readonly ScheduledRun[], now: Date): Promise<Job[]>;
+export async function insertScheduledRuns(
+  em: EntityManager,
+  runs: readonly ScheduledRun[],
+  now: Date,
+  options: { ids: true },
+): Promise<number[]>;
+export async function insertScheduledRuns(
+  em: EntityManager,
+  runs: readonly ScheduledRun[],
+  now: Date,
+  options: { ids?: boolean } = {},
+): Promise<Job[] | number[]> {
+  const created = toDbDate(em, now);
+  const rows = runs.map((r) => {
+    const due = toDbDate(em, r.dueAt);
+    return [
+      r.targetId,
+      r.arch,
+      "scheduled",
+      "queued",
+      created,
+      due,
+      due,
+      r.schedule,
+      r.timeZone,
+      pairKey(r.targetId, r.arch),
+    ];
+  });
+  const suffix = `on conflict (pending_pair) do nothing returning ${options.ids ? "id" : "*"}`;
+  const inserted = await insertRows<RawJobRow>(em, "job", SCHEDULED_COLUMNS, rows, suffix);
+  if (options.ids) return inserted.map((r) => Number(r.id));
+  return inserted.map(fromRawRow).sort((a, b) => a.id - b.id);
 }

@@ -13,7 +13,9 @@ import { causeColumns, loadJob } from "./rows.js";
 import { assertTransition, isFinal } from "./states.js";
 
 /** Extra columns a transition writes besides state and its timestamp. */
-export type TransitionColumns = Partial<Pick<JobRow, "agent" | "leaseExpiresAt" | "cancelReason">> & {
+export type TransitionColumns = Partial<
+  Pick<JobRow, "agent" | "leaseExpiresAt" | "cancelReason" | "needsSuccessor">
+> & {
   readonly cause?: FailureCause | undefined;
 };
 

@@ -77,20 +77,21 @@ describe("GetJob / ListJobs", () => {
   });
 
   it("filters by target, arch, states and agent, newest first, with pages and a total", async () => {
+    // Creating a target queues its next scheduled runs: 1, 2 (a) and 3 (b), due at 03:00.
     const a = await target(["x86_64", "aarch64"]);
     const b = await target();
-    await jobs.buildTarget({ targetId: a }); // 1 x86_64, 2 aarch64
-    await jobs.buildTarget({ targetId: b }); // 3
-    await build(); // job 1 failed, agent a
+    await jobs.buildTarget({ targetId: a }); // 4 x86_64, 5 aarch64
+    await jobs.buildTarget({ targetId: b }); // 6
+    await build(); // job 4 failed, agent a
     const ids = async (req: object) => (await jobs.listJobs(req)).jobs.map((j) => Number(j.id));
-    expect(await ids({})).toEqual([3, 2, 1]);
-    expect(await ids({ targetId: a })).toEqual([2, 1]);
-    expect(await ids({ arch: "aarch64" })).toEqual([2]);
-    expect(await ids({ states: [JobState.QUEUED] })).toEqual([3, 2]);
-    expect(await ids({ states: [JobState.FAILED, JobState.SUCCEEDED] })).toEqual([1]);
-    expect(await ids({ agent: "a" })).toEqual([1]);
+    expect(await ids({})).toEqual([6, 5, 4, 3, 2, 1]);
+    expect(await ids({ targetId: a })).toEqual([5, 4, 2, 1]);
+    expect(await ids({ arch: "aarch64" })).toEqual([5, 2]);
+    expect(await ids({ states: [JobState.QUEUED] })).toEqual([6, 5, 3, 2, 1]);
+    expect(await ids({ states: [JobState.FAILED, JobState.SUCCEEDED] })).toEqual([4]);
+    expect(await ids({ agent: "a" })).toEqual([4]);
     const page = await jobs.listJobs({ limit: 1, offset: 1 });
-    expect([page.jobs.map((j) => Number(j.id)), page.totalCount]).toEqual([[2], 3]);
+    expect([page.jobs.map((j) => Number(j.id)), page.totalCount]).toEqual([[5], 6]);
     expect((await failure(jobs.listJobs({ states: [JobState.UNSPECIFIED] }))).code).toBe(Code.InvalidArgument);
   });
 });

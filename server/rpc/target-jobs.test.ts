@@ -20,7 +20,7 @@ afterEach(async () => {
   await ctx.dispose();
 });
 
-const slots = async (id: bigint) =>
+const nextRuns = async (id: bigint) =>
   Object.fromEntries([...(await nextRunsOf(jobsEnv(ctx).em, Number(id)))].map(([a, d]) => [a, d?.toISOString()]));
 
 async function withJobs() {
@@ -35,12 +35,12 @@ async function withJobs() {
 }
 
 describe("target changes", () => {
-  it("creating a target schedules each arch", async () => {
+  it("creating a target queues the next run of each arch", async () => {
     ctx.clock.set(new Date("2026-03-01T05:00:00Z"));
     const { target } = await targets.createTarget({
       target: { kind: TargetKind.GIT, url: "https://example.com/a.git", repo: "main", arches: ["a1", "a2"] },
     });
-    expect(await slots(target!.id)).toEqual({ a1: "2026-03-02T03:00:00.000Z", a2: "2026-03-02T03:00:00.000Z" });
+    expect(await nextRuns(target!.id)).toEqual({ a1: "2026-03-02T03:00:00.000Z", a2: "2026-03-02T03:00:00.000Z" });
   });
 
   it("editing cancels queued jobs with the reason, leaves running ones, and reschedules", async () => {
@@ -51,18 +51,17 @@ describe("target changes", () => {
       updateMask: { paths: ["schedule", "arches"] },
     });
     const list = (await jobs.listJobs({ targetId: id })).jobs;
-    for (const q of queued) {
-      expect(list.find((j) => j.id === q.id)).toMatchObject({
-        state: JobState.CANCELLED,
-        cause: { message: `target ${id} was edited` },
-      });
-    }
+    // The manual jobs and the old next runs (queued for the old definition) are cancelled.
+    const cancelled = list.filter((j) => j.state === JobState.CANCELLED);
+    expect(cancelled.map((j) => j.id).sort()).toEqual(
+      [...queued.map((q) => q.id), ...list.filter((j) => j.id < running.id).map((j) => j.id)].sort(),
+    );
+    for (const j of cancelled) expect(j.cause?.message).toBe(`target ${id} was edited`);
     expect(list.find((j) => j.id === running.id)?.state).toBe(JobState.DISPATCHED);
-    expect([(await watcher.next()).value.state, (await watcher.next()).value.state]).toEqual([
-      "cancelled",
-      "cancelled",
-    ]);
-    expect(await slots(id)).toEqual({ aarch64: "2026-01-01T05:00:00.000Z" });
+    const seen = [];
+    for (let i = 0; i < cancelled.length + 1; i++) seen.push((await watcher.next()).value.state);
+    expect(seen).toEqual([...cancelled.map(() => "cancelled"), "queued"]);
+    expect(await nextRuns(id)).toEqual({ aarch64: "2026-01-01T05:00:00.000Z" });
   });
 
   it("a refused edit cancels nothing", async () => {
@@ -74,15 +73,16 @@ describe("target changes", () => {
     expect(job?.state).toBe(JobState.QUEUED);
   });
 
-  it("deleting cancels queued jobs and removes the schedule; the history stays", async () => {
+  it("deleting cancels queued jobs, next runs included; the history stays", async () => {
     const { id, running, queued } = await withJobs();
     await targets.deleteTarget({ id });
     const list = (await jobs.listJobs({ targetId: id })).jobs;
-    expect(list).toHaveLength(queued.length + 1);
+    // Two manual jobs queued, one dispatched, and the next scheduled run of each arch.
+    expect(list).toHaveLength(queued.length + 1 + 2);
     expect(list.filter((j) => j.state === JobState.CANCELLED).map((j) => j.cause?.message)).toEqual(
-      queued.map(() => `target ${id} was deleted`),
+      [...queued, 1, 2].map(() => `target ${id} was deleted`),
     );
     expect(list.find((j) => j.id === running.id)?.state).toBe(JobState.DISPATCHED);
-    expect(await slots(id)).toEqual({});
+    expect(await nextRuns(id)).toEqual({});
   });
 });

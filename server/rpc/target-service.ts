@@ -51,7 +51,7 @@ export function createTargetService(ctx: AppContext): Partial<ServiceImpl<typeof
   };
   return {
     async createTarget(req, call) {
-      const target = await createTarget(callEm(call), toInput(req.target), defaults, ctx.clock.now());
+      const target = await createTarget(callEm(call), toInput(req.target), defaults, ctx.clock.now(), ctx.jobEvents);
       return { target: toMessage(target) };
     },
     async getTarget(req, call) {

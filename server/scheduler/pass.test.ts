@@ -1,10 +1,14 @@
-/** Scheduling passes: due slots become jobs, one pending per target×arch, missed runs collapse. */
+/**
+ * Next runs: each target×arch always has one queued scheduled job, due at
+ * its next occurrence; a pass queues the run after a job an agent took or a
+ * user cancelled. Missed periods collapse into the job already waiting.
+ */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { claimNextJob, listJobs } from "../jobs/index.js";
+import { cancelJob, claimNextJob, finishJob, listJobs, startJob } from "../jobs/index.js";
 import { addTarget, jobsEnv } from "../jobs/testing/fixtures.js";
 import { type TestContext, createTestContext } from "../testing/app-context.js";
 import { runSchedulingPass } from "./pass.js";
-import { nextRunsOf } from "./slots.js";
+import { nextRunsOf } from "./schedule-target.js";
 
 let ctx: TestContext;
 beforeEach(async () => {
@@ -16,65 +20,85 @@ afterEach(async () => {
 });
 
 const at = (iso: string) => ctx.clock.set(new Date(iso));
-const pass = () => runSchedulingPass(jobsEnv(ctx));
-const queuedScheduled = async (targetId: number) =>
-  (await listJobs(jobsEnv(ctx).em, { targetId, states: ["queued"] })).jobs.filter((j) => j.reason === "scheduled");
+const settings = () => ({ globalSchedule: ctx.config.global_schedule, timeZone: ctx.config.time_zone });
+const pass = () => runSchedulingPass(jobsEnv(ctx), settings());
+const claim = (arch = "x86_64") => claimNextJob(jobsEnv(ctx), { arch, agent: "a", leaseSeconds: 600 });
+const next = async (targetId: number) =>
+  Object.fromEntries([...(await nextRunsOf(jobsEnv(ctx).em, targetId))].map(([a, d]) => [a, d.toISOString()]));
+const scheduled = async (targetId: number) =>
+  (await listJobs(jobsEnv(ctx).em, { targetId })).jobs
+    .filter((j) => j.reason === "scheduled")
+    .map((j) => `${j.arch} ${j.state} ${j.dueAt.toISOString()}`)
+    .reverse();
 
-describe("runSchedulingPass", () => {
-  it("creates a scheduled job per arch once the slot is due, and moves the slot on", async () => {
+describe("next runs", () => {
+  it("are queued when a target is created, one per arch, and published", async () => {
+    const watcher = ctx.jobEvents.subscribe({});
     const target = await addTarget(ctx, { arches: ["x86_64", "aarch64"] });
-    expect(await nextRunsOf(jobsEnv(ctx).em, target.id)).toEqual(
-      new Map([
-        ["x86_64", new Date("2026-01-01T03:00:00Z")],
-        ["aarch64", new Date("2026-01-01T03:00:00Z")],
-      ]),
-    );
+    expect(await next(target.id)).toEqual({ x86_64: "2026-01-01T03:00:00.000Z", aarch64: "2026-01-01T03:00:00.000Z" });
+    expect((await watcher.next()).value).toMatchObject({ reason: "scheduled", state: "queued", force: false });
+    // Not handed out before their time.
     at("2026-01-01T02:59:59Z");
-    expect((await pass()).queued).toEqual([]);
-    at("2026-01-01T03:00:04Z");
-    const watcher = ctx.jobEvents.subscribe({ targetId: target.id });
-    const { queued } = await pass();
-    expect(queued.map((j) => [j.arch, j.reason, j.state, j.force, j.dueAt.toISOString()])).toEqual([
-      ["x86_64", "scheduled", "queued", false, "2026-01-01T03:00:00.000Z"],
-      ["aarch64", "scheduled", "queued", false, "2026-01-01T03:00:00.000Z"],
-    ]);
-    expect((await watcher.next()).value.id).toBe(queued[0]!.id);
-    expect((await nextRunsOf(jobsEnv(ctx).em, target.id)).get("x86_64")).toEqual(new Date("2026-01-02T03:00:00Z"));
-    expect((await pass()).queued).toEqual([]);
+    expect(await claim()).toBeUndefined();
+    at("2026-01-01T03:00:00Z");
+    expect((await claim())?.reason).toBe("scheduled");
   });
 
-  it("keeps at most one pending scheduled job per target×arch while no agent takes it", async () => {
+  it("after an agent takes one, the pass queues the occurrence after it", async () => {
     const target = await addTarget(ctx, { schedule: "*/5 *" });
-    for (let minute = 5; minute <= 60; minute += 5) {
-      ctx.clock.set(new Date(Date.UTC(2026, 0, 1, 0, minute, 1)));
-      await pass();
-    }
-    const pending = await queuedScheduled(target.id);
-    expect(pending).toHaveLength(1);
-    expect(pending[0]!.dueAt).toEqual(new Date("2026-01-01T00:05:00Z"));
-    // Once an agent takes it, the next occurrence queues a new one.
-    await claimNextJob(jobsEnv(ctx), { arch: "x86_64", agent: "a", leaseSeconds: 60 });
-    at("2026-01-01T01:05:01Z");
-    expect((await pass()).queued.map((j) => j.dueAt)).toEqual([new Date("2026-01-01T01:05:00Z")]);
+    expect((await pass()).taken).toBe(0);
+    at("2026-01-01T00:05:02Z");
+    await claim();
+    const { queued, taken } = await pass();
+    expect([taken, queued.map((j) => j.dueAt.toISOString())]).toEqual([1, ["2026-01-01T00:10:00.000Z"]]);
+    expect(await scheduled(target.id)).toEqual([
+      "x86_64 dispatched 2026-01-01T00:05:00.000Z",
+      "x86_64 queued 2026-01-01T00:10:00.000Z",
+    ]);
+    expect((await pass()).taken).toBe(0);
   });
 
-  it("collapses runs missed while no pass ran into one, then continues from now", async () => {
+  it("collapse missed periods: one job waits however long no agent comes, then the run after the take", async () => {
     const target = await addTarget(ctx, { schedule: "0 */2" });
     at("2026-01-04T13:30:00Z");
-    const { queued, dueSlots } = await pass();
-    expect(dueSlots).toBe(1);
-    expect(queued).toHaveLength(1);
-    expect(queued[0]!.dueAt).toEqual(new Date("2026-01-01T02:00:00Z"));
-    expect((await nextRunsOf(jobsEnv(ctx).em, target.id)).get("x86_64")).toEqual(new Date("2026-01-04T14:00:00Z"));
+    await pass();
+    expect(await scheduled(target.id)).toEqual(["x86_64 queued 2026-01-01T02:00:00.000Z"]);
+    await claim();
+    await pass();
+    expect(await next(target.id)).toEqual({ x86_64: "2026-01-04T14:00:00.000Z" });
   });
 
-  it("uses the target's schedule over the global one, in the configured time zone", async () => {
+  it("a user cancelling the next run skips that occurrence only", async () => {
+    const target = await addTarget(ctx);
+    const [pending] = (await listJobs(jobsEnv(ctx).em, { targetId: target.id })).jobs;
+    await cancelJob(jobsEnv(ctx), pending!.id);
+    await pass();
+    expect(await next(target.id)).toEqual({ x86_64: "2026-01-02T03:00:00.000Z" });
+  });
+
+  it("keep at most one pending scheduled job per target×arch", async () => {
+    const target = await addTarget(ctx, { schedule: "* *" });
+    for (let minute = 1; minute <= 5; minute++) {
+      ctx.clock.set(new Date(Date.UTC(2026, 0, 1, 0, minute, 30)));
+      const job = (await claim())!;
+      await startJob(jobsEnv(ctx), job.id, "a");
+      await finishJob(jobsEnv(ctx), job.id, "a", "succeeded");
+      await pass();
+      await pass();
+    }
+    // Each taken job got exactly one successor, due the minute after it.
+    expect(await scheduled(target.id)).toEqual([
+      ...[1, 2, 3, 4, 5].map((m) => `x86_64 succeeded 2026-01-01T00:0${m}:00.000Z`),
+      "x86_64 queued 2026-01-01T00:06:00.000Z",
+    ]);
+  });
+
+  it("use the target's schedule over the global one, in the configured time zone", async () => {
     await ctx.dispose();
     ctx = await createTestContext({ time_zone: "Europe/Berlin", global_schedule: "0 3" });
     const own = await addTarget(ctx, { schedule: "30 1" });
     const global = await addTarget(ctx);
-    const next = async (id: number) => (await nextRunsOf(jobsEnv(ctx).em, id)).get("x86_64");
-    expect(await next(own.id)).toEqual(new Date("2026-01-01T00:30:00Z"));
-    expect(await next(global.id)).toEqual(new Date("2026-01-01T02:00:00Z"));
+    expect(await next(own.id)).toEqual({ x86_64: "2026-01-01T00:30:00.000Z" });
+    expect(await next(global.id)).toEqual({ x86_64: "2026-01-01T02:00:00.000Z" });
   });
 });

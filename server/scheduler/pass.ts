@@ -1,75 +1,81 @@
 /**
- * One scheduling pass: every slot whose time has come yields a scheduled job
- * (unless its target×arch still has one queued: missed periods collapse into
- * that one run) and moves on to its next occurrence after now; then expired
- * leases are declared lost.
+ * One scheduling pass: for every scheduled job that stopped being its
+ * target×arch's next run since the last pass (an agent took it, or a user
+ * cancelled it), queue the run after it.
  *
- * Cost: when nothing is due, one indexed probe. When runs are due, one
- * set-based INSERT … SELECT creates all their jobs inside the database (the
- * unique `pending_pair` skips pairs that still have one queued), and slots
- * move on with one UPDATE per distinct schedule.
+ * The next run is always queued ahead, with its due time, so a pass does no
+ * work when runs come due: the claim query picks them up at their time. A
+ * pass costs one indexed probe when nothing was taken, and work proportional
+ * to the jobs taken since the last pass otherwise — never to the number of
+ * targets, not even in the minute every target on the default schedule runs.
  */
 import type { EntityManager } from "@mikro-orm/sqlite";
-import { type Job, type JobsEnv, expireLeases, pairKeySql, scheduledJob } from "../jobs/index.js";
-import { fromDbDate, sql, toDbDate } from "../store/sql.js";
-import { nextRun } from "./settings.js";
+import { type Job, type JobsEnv, type ScheduledRun, insertScheduledRuns } from "../jobs/index.js";
+import { fromDbDate, sql } from "../store/sql.js";
+import { type ScheduleSettings, effectiveSchedule, nextRun } from "./settings.js";
 
 /** What a pass did. */
 export interface PassResult {
-  /** Scheduled jobs created. */
+  /** Next runs queued. */
   readonly queued: readonly Job[];
-  /** Slots that came due (more than `queued` when runs collapsed). */
-  readonly dueSlots: number;
-  /** Jobs whose lease had expired. */
-  readonly lost: readonly Job[];
+  /** Jobs whose successor was looked after (more than `queued` when the pair already had one). */
+  readonly taken: number;
 }
 
-/** Runs one pass at the env clock's current time. */
-export async function runSchedulingPass(env: JobsEnv): Promise<PassResult> {
-  const now = env.clock.now();
-  const at = toDbDate(env.em, now);
-  const anyDue = await sql(env.em)("schedule_slot").first("id").where("next_run_at", "<=", at);
-  let queued: Job[] = [];
-  let dueSlots = 0;
-  if (anyDue) {
-    ({ queued, dueSlots } = await env.em.transactional((tx) => queueDueRuns(tx, now)));
-    env.events.publish(queued);
-  }
-  const lost = await expireLeases(env);
-  return { queued, dueSlots, lost };
+const ID_CHUNK = 500;
+
+interface Taken {
+  id: number;
+  target_id: number;
+  arch: string;
+  due_at: unknown;
+  dispatched_at: unknown;
+  ended_at: unknown;
+  target_schedule: string | null;
 }
 
-async function queueDueRuns(em: EntityManager, now: Date): Promise<{ queued: Job[]; dueSlots: number }> {
+/** Runs one pass at the env clock's current time, with the server's schedule settings. */
+export async function runSchedulingPass(env: JobsEnv, settings: ScheduleSettings): Promise<PassResult> {
+  const any = await sql(env.em)("job").first("id").where("needs_successor", true);
+  if (!any) return { queued: [], taken: 0 };
+  const result = await env.em.transactional((tx) => queueSuccessors(tx, settings, env.clock.now()));
+  env.events.publish(result.queued);
+  return result;
+}
+
+async function queueSuccessors(em: EntityManager, settings: ScheduleSettings, now: Date): Promise<PassResult> {
   const db = sql(em);
-  const at = toDbDate(em, now);
-  const groups: { schedule: string; time_zone: string; n: number | string }[] = await db("schedule_slot")
-    .select("schedule", "time_zone")
-    .count({ n: "*" })
-    .where("next_run_at", "<=", at)
-    .groupBy("schedule", "time_zone");
-  // Portable SQL (SQLite ≥ 3.35 and PostgreSQL): INSERT … SELECT … ON CONFLICT … RETURNING.
-  const inserted = await db.raw(
-    `insert into job (target_id, arch, reason, state, created_at, due_at, fair_at, pending_pair)
-     select s.target_id, s.arch, 'scheduled', 'queued', ?, s.next_run_at, s.next_run_at, ${pairKeySql("s.target_id", "s.arch")}
-     from schedule_slot s where s.next_run_at <= ?
-     on conflict (pending_pair) do nothing
-     returning id, target_id, arch, due_at`,
-    [at, at],
-  );
-  const rows: { id: number; target_id: number; arch: string; due_at: unknown }[] = Array.isArray(inserted)
-    ? inserted
-    : inserted.rows;
-  const queued = rows
-    .map((r) => scheduledJob(r.id, r.target_id, r.arch, fromDbDate(r.due_at)!, now))
-    .sort((a, b) => a.id - b.id);
-  // Slots sharing a schedule and zone share their next run: one UPDATE each
-  // (over the (schedule, time_zone, next_run_at) index) moves them all.
-  for (const g of groups) {
-    const next = nextRun(g.schedule, g.time_zone, now);
-    await db("schedule_slot")
-      .update({ next_run_at: next ? toDbDate(em, next) : null })
-      .where({ schedule: g.schedule, time_zone: g.time_zone })
-      .andWhere("next_run_at", "<=", at);
+  // Jobs of deleted targets have no schedule any more: they get no successor.
+  const taken: Taken[] = await db("job as j")
+    .leftJoin("target as t", "t.id", "j.target_id")
+    .select(
+      "j.id",
+      "j.target_id",
+      "j.arch",
+      "j.due_at",
+      "j.dispatched_at",
+      "j.ended_at",
+      "t.schedule as target_schedule",
+    )
+    .where("j.needs_successor", true);
+  const runs: ScheduledRun[] = [];
+  for (const job of taken) {
+    if (job.target_schedule === null) continue;
+    const schedule = effectiveSchedule(job.target_schedule, settings);
+    // After the run it replaces, and after the moment it was taken: missed
+    // periods in between collapse into the job that was just taken.
+    const due = fromDbDate(job.due_at)!;
+    const takenAt = fromDbDate(job.dispatched_at) ?? fromDbDate(job.ended_at) ?? due;
+    const dueAt = nextRun(schedule, settings.timeZone, takenAt > due ? takenAt : due);
+    if (dueAt) runs.push({ targetId: job.target_id, arch: job.arch, dueAt, schedule, timeZone: settings.timeZone });
   }
-  return { queued, dueSlots: groups.reduce((sum, g) => sum + Number(g.n), 0) };
+  // A pair that already has its next run (an edit rescheduled it) keeps it.
+  const queued = await insertScheduledRuns(em, runs, now);
+  const flaggedIds = taken.map((f) => f.id);
+  for (let i = 0; i < flaggedIds.length; i += ID_CHUNK) {
+    await db("job")
+      .update({ needs_successor: false })
+      .whereIn("id", flaggedIds.slice(i, i + ID_CHUNK));
+  }
+  return { queued, taken: taken.length };
 }

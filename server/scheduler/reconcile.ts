@@ -1,37 +1,46 @@
 /**
- * Brings every slot in line with the targets and the current settings, once
- * at start: a slot for each target×arch (missing ones are due at the next
- * occurrence), none for arches that are gone, and a recomputed next run where
- * `global_schedule`, `time_zone` or the target's schedule changed. A slot
- * whose run was missed while the server was down keeps its past time, so the
- * first pass turns it into exactly one run. Lean SQL: this reads every pair.
+ * Brings every target×arch's next run in line with the targets and the
+ * current settings, once at start. A pair without a pending scheduled job
+ * gets one (next occurrence after now); a pending job computed with another
+ * schedule or zone (changed `global_schedule` or `time_zone`) is moved to the
+ * new schedule's next occurrence — unless its time already passed while the
+ * server was down: then it stays due, and runs once, now. Pending jobs of
+ * arches a target no longer has are cancelled. Lean SQL: this reads every pair.
  */
 import type { EntityManager } from "@mikro-orm/sqlite";
+import { type Job, type ScheduledRun, cancelQueuedJobsByIds, insertScheduledRuns } from "../jobs/index.js";
 import { fromDbDate, sql, toDbDate } from "../store/sql.js";
 import { type ScheduleSettings, effectiveSchedule, nextRun } from "./settings.js";
 
 /** What reconciling changed. */
 export interface ReconcileResult {
+  /**
+   * Pending runs queued for pairs that had none (as after an upgrade). Not
+   * published: this runs before the server listens, so nobody watches yet,
+   * and an upgrade may create tens of thousands.
+   */
   readonly created: number;
+  /** Pending runs moved to a changed schedule or zone. */
   readonly updated: number;
-  readonly removed: number;
+  /** Pending runs of arches that are gone, cancelled. */
+  readonly cancelled: readonly Job[];
+  /** Pairs whose schedule cannot be evaluated (stored behind the API's back). */
+  readonly unschedulable: number;
 }
 
-// SQLite writes a multi-row insert as a compound SELECT (at most 500 terms).
-const INSERT_CHUNK = 200;
-const ID_CHUNK = 500;
-
-interface SlotRow {
+interface Pending {
   id: number;
   target_id: number;
   arch: string;
+  due_at: unknown;
   schedule: string;
   time_zone: string;
-  next_run_at: unknown;
 }
 
-/** Reconciles all slots inside one transaction. */
-export async function reconcileSlots(
+const key = (targetId: number, arch: string) => `${targetId}:${arch}`;
+
+/** Reconciles all pending runs inside one transaction; the caller publishes the jobs returned. */
+export async function reconcileSchedules(
   em: EntityManager,
   settings: ScheduleSettings,
   now: Date,
@@ -41,68 +50,48 @@ export async function reconcileSlots(
     const pairs: { target_id: number; arch: string; schedule: string }[] = await db("target_arch as ta")
       .join("target as t", "t.id", "ta.target_id")
       .select("ta.target_id", "ta.arch", "t.schedule");
-    const slots: SlotRow[] = await db("schedule_slot").select(
-      "id",
-      "target_id",
-      "arch",
-      "schedule",
-      "time_zone",
-      "next_run_at",
+    const pending: Pending[] = await db("job")
+      .select("id", "target_id", "arch", "due_at", "schedule", "time_zone")
+      .whereNotNull("pending_pair");
+    // Pairs whose next run the first pass queues (their last one was taken).
+    const awaiting = new Set(
+      (await db("job").select("target_id", "arch").where("needs_successor", true)).map(
+        (r: { target_id: number; arch: string }) => key(r.target_id, r.arch),
+      ),
     );
-    const byPair = new Map(slots.map((s) => [`${s.target_id}:${s.arch}`, s]));
+    const byPair = new Map(pending.map((p) => [key(p.target_id, p.arch), p]));
     const { timeZone } = settings;
-    const next = (schedule: string) => {
-      const at = nextRun(schedule, timeZone, now);
-      return at ? toDbDate(tx, at) : null;
-    };
-    const inserts: object[] = [];
-    // Updates grouped by what they write, so a changed global schedule costs
-    // one statement per chunk rather than one per slot.
-    const updates = new Map<string, { data: object; ids: number[] }>();
+    const missing: ScheduledRun[] = [];
+    let updated = 0;
+    let unschedulable = 0;
     for (const pair of pairs) {
-      const key = `${pair.target_id}:${pair.arch}`;
       const schedule = effectiveSchedule(pair.schedule, settings);
-      const slot = byPair.get(key);
-      byPair.delete(key);
-      if (!slot) {
-        inserts.push({
-          target_id: pair.target_id,
-          arch: pair.arch,
-          schedule,
-          time_zone: timeZone,
-          next_run_at: next(schedule),
-        });
+      const current = byPair.get(key(pair.target_id, pair.arch));
+      byPair.delete(key(pair.target_id, pair.arch));
+      if (current && current.schedule === schedule && current.time_zone === timeZone) continue;
+      const dueAt = nextRun(schedule, timeZone, now);
+      if (!dueAt) {
+        unschedulable++;
         continue;
       }
-      const nextRunAt = fromDbDate(slot.next_run_at);
-      if (slot.schedule === schedule && slot.time_zone === timeZone && nextRunAt) continue;
-      // A missed time stays, so the first pass runs it once.
-      const missed = nextRunAt !== undefined && nextRunAt <= now;
-      const data = missed
-        ? { schedule, time_zone: timeZone }
-        : { schedule, time_zone: timeZone, next_run_at: next(schedule) };
-      const groupKey = JSON.stringify(data);
-      const group = updates.get(groupKey) ?? { data, ids: [] };
-      group.ids.push(slot.id);
-      updates.set(groupKey, group);
-    }
-    for (let i = 0; i < inserts.length; i += INSERT_CHUNK) {
-      await db("schedule_slot").insert(inserts.slice(i, i + INSERT_CHUNK));
-    }
-    let updated = 0;
-    for (const { data, ids } of updates.values()) {
-      for (let i = 0; i < ids.length; i += ID_CHUNK) {
-        updated += await db("schedule_slot")
-          .update(data)
-          .whereIn("id", ids.slice(i, i + ID_CHUNK));
+      if (current) {
+        const missed = fromDbDate(current.due_at)! <= now;
+        const at = toDbDate(tx, dueAt);
+        const data = missed
+          ? { schedule, time_zone: timeZone }
+          : { schedule, time_zone: timeZone, due_at: at, fair_at: at };
+        updated += await db("job").update(data).where({ id: current.id });
+      } else if (!awaiting.has(key(pair.target_id, pair.arch))) {
+        missing.push({ targetId: pair.target_id, arch: pair.arch, dueAt, schedule, timeZone });
       }
     }
-    const stale = [...byPair.values()].map((s) => s.id);
-    for (let i = 0; i < stale.length; i += ID_CHUNK) {
-      await db("schedule_slot")
-        .delete()
-        .whereIn("id", stale.slice(i, i + ID_CHUNK));
-    }
-    return { created: inserts.length, updated, removed: stale.length };
+    const created = (await insertScheduledRuns(tx, missing, now, { ids: true })).length;
+    const cancelled = await cancelQueuedJobsByIds(
+      tx,
+      [...byPair.values()].map((p) => p.id),
+      "its target no longer builds this arch",
+      now,
+    );
+    return { created, updated, cancelled, unschedulable };
   });
 }

@@ -1,7 +1,7 @@
 /**
  * Restarts: the store is closed and reopened on the same file, as a server
- * restart would. Queued jobs and history survive, every target×arch is
- * rescheduled, and runs missed while down collapse into one each.
+ * restart would. Queued jobs and history survive, every target×arch has its
+ * next run again, and runs missed while down collapse into one each.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,10 +14,11 @@ import {
   createJobEvents,
   enqueueManualJobs,
   finishJob,
+  insertJob,
   listJobs,
   startJob,
 } from "../jobs/index.js";
-import { ScheduleSlotEntity } from "../store/entities/schedule-slot.js";
+import { JobEntity } from "../store/entities/job.js";
 import { TargetEntity } from "../store/entities/target.js";
 import { openStore } from "../store/orm.js";
 import { type Target, createTarget } from "../targets/index.js";
@@ -44,37 +45,31 @@ async function boot(settings = UTC_0_3) {
   const scheduler = createScheduler({ store, clock, events, settings, logger, intervalSeconds: 3600 });
   const started = await scheduler.start();
   const env = (): JobsEnv => ({ em: store.em.fork(), clock, events });
-  const add = (arches: string[], schedule = ""): Promise<Target> =>
-    createTarget(
+  const add = (arches: string[], schedule = ""): Promise<Target> => {
+    const input = { kind: "git", url: "https://example.com/x.git", branch: "", path: "", repo: "main" };
+    const rest = { arches, schedule, buildTimeoutSeconds: 0, baseImage: "" };
+    return createTarget(
       store.em.fork(),
-      {
-        kind: "git",
-        url: "https://example.com/x.git",
-        branch: "",
-        path: "",
-        repo: "main",
-        arches,
-        schedule,
-        buildTimeoutSeconds: 0,
-        baseImage: "",
-      },
+      { ...input, ...rest },
       { defaultArch: "x86_64", ...settings },
       clock.now(),
+      events,
     );
+  };
   const jobs = async () => (await listJobs(env().em, { limit: 1000 })).jobs.reverse();
-  const slots = async () =>
-    (await store.em.fork().find(ScheduleSlotEntity, {}, { orderBy: { id: "asc" } })).map(
-      (s) => `${s.target.id}/${s.arch} ${s.nextRunAt?.toISOString() ?? "never"} ${s.schedule}@${s.timeZone}`,
-    );
+  const pending = async () =>
+    (await jobs())
+      .filter((j) => j.reason === "scheduled" && j.state === "queued")
+      .map((j) => `${j.targetId}/${j.arch} ${j.dueAt.toISOString()}`);
   const stop = async () => {
     await scheduler.stop();
     await store.close();
   };
-  return { store, env, add, jobs, slots, started, stop, scheduler };
+  return { store, env, add, jobs, pending, started, stop };
 }
 
 describe("restart", () => {
-  it("keeps queued jobs and history, reschedules every target, collapses missed runs", async () => {
+  it("keeps queued jobs and history, every pair keeps one next run, missed runs collapse", async () => {
     clock.set(new Date("2026-01-01T00:00:00Z"));
     const first = await boot();
     const t1 = await first.add(["x86_64", "aarch64"]);
@@ -82,72 +77,76 @@ describe("restart", () => {
     const t3 = await first.add(["x86_64"]);
     // History: a failed build of t2.
     const [failed] = await enqueueManualJobs(first.env(), t2.id, "x86_64", false);
-    await claimNextJob(first.env(), { arch: "x86_64", agent: "a", leaseSeconds: 3600 });
+    await claimNextJob(first.env(), { arch: "x86_64", agent: "a", leaseSeconds: 30 * 86400 });
     await startJob(first.env(), failed!.id, "a");
     await finishJob(first.env(), failed!.id, "a", "failed", { step: "build", message: "boom", lastLines: ["x"] });
-    // A manual job still queued, and one dispatched when the server stops.
+    // A manual job still queued; t1/aarch64's 03:00 run taken just before the server stops.
     await enqueueManualJobs(first.env(), t3.id, undefined, true);
-    await enqueueManualJobs(first.env(), t1.id, "x86_64", false);
-    await claimNextJob(first.env(), { arch: "x86_64", agent: "a", leaseSeconds: 30 * 86400 });
     clock.set(new Date("2026-01-01T03:00:05Z"));
-    await first.scheduler.runPass();
+    await claimNextJob(first.env(), { arch: "aarch64", agent: "a", leaseSeconds: 30 * 86400 });
     const before = await first.jobs();
     await first.stop();
 
     clock.set(new Date("2026-01-05T10:00:00Z"));
     const second = await boot();
     const after = await second.jobs();
-    // Nothing that existed was lost or changed.
     expect(after.slice(0, before.length)).toEqual(before);
     expect(before.map((j) => `${j.targetId}/${j.arch} ${j.reason} ${j.state}`)).toEqual([
-      `${t2.id}/x86_64 manual failed`,
-      `${t3.id}/x86_64 manual dispatched`,
-      `${t1.id}/x86_64 manual queued`,
       `${t1.id}/x86_64 scheduled queued`,
-      `${t1.id}/aarch64 scheduled queued`,
+      `${t1.id}/aarch64 scheduled dispatched`,
+      `${t2.id}/x86_64 scheduled queued`,
       `${t3.id}/x86_64 scheduled queued`,
+      `${t2.id}/x86_64 manual failed`,
+      `${t3.id}/x86_64 manual queued`,
     ]);
-    expect(before[0]!.cause).toEqual({ step: "build", message: "boom", lastLines: ["x"] });
-    // Missed runs: one new job for each pair without a pending scheduled job,
-    // none for pairs whose scheduled job was still queued.
-    const created = after
-      .slice(before.length)
-      .map((j) => `${j.targetId}/${j.arch} ${j.reason} ${j.dueAt.toISOString()}`);
-    expect(created).toEqual([`${t2.id}/x86_64 scheduled 2026-01-01T12:00:00.000Z`]);
-    expect(second.started.firstPass.dueSlots).toBe(4);
-    // Every target×arch is scheduled again, from now.
-    expect(await second.slots()).toEqual([
-      `${t1.id}/x86_64 2026-01-06T03:00:00.000Z 0 3@UTC`,
-      `${t1.id}/aarch64 2026-01-06T03:00:00.000Z 0 3@UTC`,
-      `${t2.id}/x86_64 2026-01-05T12:00:00.000Z 0 12@UTC`,
-      `${t3.id}/x86_64 2026-01-06T03:00:00.000Z 0 3@UTC`,
-    ]);
-    expect(second.started.reconciled).toEqual({ created: 0, updated: 0, removed: 0 });
+    expect(before[4]!.cause).toEqual({ step: "build", message: "boom", lastLines: ["x"] });
+    // Every pair has exactly one next run; the missed ones are due now, once.
+    expect((await second.pending()).sort()).toEqual(
+      [
+        `${t1.id}/x86_64 2026-01-01T03:00:00.000Z`,
+        `${t1.id}/aarch64 2026-01-02T03:00:00.000Z`,
+        `${t2.id}/x86_64 2026-01-01T12:00:00.000Z`,
+        `${t3.id}/x86_64 2026-01-01T03:00:00.000Z`,
+      ].sort(),
+    );
+    expect(second.started.firstPass.queued).toHaveLength(1);
+    expect(second.started.reconciled).toMatchObject({ created: 0, updated: 0, cancelled: [], unschedulable: 0 });
     await second.stop();
   });
 
-  it("reschedules after a settings change and repairs missing or broken slots without refusing to start", async () => {
+  it("moves next runs to changed settings and repairs missing, stale or broken ones without refusing to start", async () => {
     clock.set(new Date("2026-01-01T00:00:00Z"));
     const first = await boot();
     const global = await first.add(["x86_64"]);
     const own = await first.add(["x86_64"], "15 6");
-    const orphanless = await first.add(["x86_64"]);
+    const missing = await first.add(["x86_64"]);
     const broken = await first.add(["x86_64"], "0 1");
     const em = first.store.em.fork();
-    await em.nativeDelete(ScheduleSlotEntity, { target: orphanless.id });
+    await em.nativeDelete(JobEntity, { targetId: missing.id });
     // A schedule that no longer parses (written behind the API's back).
     await em.nativeUpdate(TargetEntity, { id: broken.id }, { schedule: "61 1" });
+    // A next run of an arch the target does not have.
+    const due = new Date("2026-01-01T03:00:00Z");
+    const stale = { targetId: global.id, arch: "riscv64", force: false, reason: "scheduled" as const, dueAt: due };
+    await insertJob(em, stale, clock.now());
     await first.stop();
 
     clock.set(new Date("2026-01-01T01:00:00Z"));
     const second = await boot({ globalSchedule: "30 4", timeZone: "Europe/Berlin" });
-    expect(second.started.reconciled).toEqual({ created: 1, updated: 3, removed: 0 });
-    expect(await second.slots()).toEqual([
-      `${global.id}/x86_64 2026-01-01T03:30:00.000Z 30 4@Europe/Berlin`,
-      `${own.id}/x86_64 2026-01-01T05:15:00.000Z 15 6@Europe/Berlin`,
-      `${broken.id}/x86_64 never 61 1@Europe/Berlin`,
-      `${orphanless.id}/x86_64 2026-01-01T03:30:00.000Z 30 4@Europe/Berlin`,
+    const { created, updated, cancelled, unschedulable } = second.started.reconciled;
+    expect([created, updated, unschedulable]).toEqual([1, 2, 1]);
+    expect(cancelled.map((j) => [j.arch, j.cause?.message])).toEqual([
+      ["riscv64", "its target no longer builds this arch"],
     ]);
+    expect((await second.pending()).sort()).toEqual(
+      [
+        `${global.id}/x86_64 2026-01-01T03:30:00.000Z`,
+        `${own.id}/x86_64 2026-01-01T05:15:00.000Z`,
+        `${missing.id}/x86_64 2026-01-01T03:30:00.000Z`,
+        // Its time passed while the server was down: it stays due and runs once.
+        `${broken.id}/x86_64 2026-01-01T01:00:00.000Z`,
+      ].sort(),
+    );
     await second.stop();
   });
 });

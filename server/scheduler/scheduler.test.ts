@@ -2,7 +2,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { claimNextJob } from "../jobs/index.js";
 import { addTarget, jobsEnv } from "../jobs/testing/fixtures.js";
+import { JobEntity } from "../store/entities/job.js";
 import { type TestContext, createTestContext } from "../testing/app-context.js";
+import { nextRunsOf } from "./schedule-target.js";
 import { type Scheduler, createScheduler } from "./scheduler.js";
 
 let ctx: TestContext;
@@ -27,24 +29,28 @@ afterEach(async () => {
 });
 
 describe("createScheduler", () => {
-  it("runs a pass at start, then one per interval until stopped", async () => {
+  it("reconciles and runs a pass at start, then one per interval until stopped", async () => {
     const target = await addTarget(ctx, { schedule: "* *" });
+    // As after an upgrade: the target has no next run yet.
+    await ctx.store.em.fork().nativeDelete(JobEntity, { targetId: target.id });
     ctx.clock.set(new Date("2026-01-01T00:01:00Z"));
     // The database pool may hold an interval of its own.
     const otherTimers = vi.getTimerCount();
-    const { firstPass } = await scheduler.start();
+    const { reconciled } = await scheduler.start();
+    expect(reconciled.created).toBe(1);
+    expect((await nextRunsOf(jobsEnv(ctx).em, target.id)).get("x86_64")).toEqual(new Date("2026-01-01T00:02:00Z"));
     expect(vi.getTimerCount()).toBe(otherTimers + 1);
-    expect(firstPass.queued.map((j) => j.targetId)).toEqual([target.id]);
-    // An agent takes it, so the next run is not collapsed into it.
-    await claimNextJob(jobsEnv(ctx), { arch: "x86_64", agent: "a", leaseSeconds: 600 });
 
     const watcher = ctx.jobEvents.subscribe({ targetId: target.id });
-    ctx.clock.set(new Date("2026-01-01T00:02:00Z"));
+    ctx.clock.set(new Date("2026-01-01T00:02:10Z"));
+    await claimNextJob(jobsEnv(ctx), { arch: "x86_64", agent: "a", leaseSeconds: 600 });
+    expect((await watcher.next()).value.state).toBe("dispatched");
+    // The interval's pass queues the run after the one the agent took.
     vi.advanceTimersByTime(10_000);
     expect((await watcher.next()).value).toMatchObject({
       reason: "scheduled",
       state: "queued",
-      dueAt: new Date("2026-01-01T00:02:00Z"),
+      dueAt: new Date("2026-01-01T00:03:00Z"),
     });
 
     await scheduler.stop();

@@ -1,21 +1,23 @@
 /**
  * The timed part: toad-scheduler runs a scheduling pass every
- * `intervalSeconds`; `start` first reconciles the slots with the targets and
- * runs one pass at once (so runs missed while the server was down happen
- * now, collapsed to one per target×arch).
+ * `intervalSeconds`; `start` first reconciles every target×arch's next run
+ * with the targets and settings, then runs one pass at once. Runs missed
+ * while the server was down need nothing: their jobs are queued and due, one
+ * per target×arch, and are handed out as soon as an agent asks.
  */
-import { AsyncTask, SimpleIntervalJob, ToadScheduler } from "toad-scheduler";
 import type { Logger } from "pino";
+import { AsyncTask, SimpleIntervalJob, ToadScheduler } from "toad-scheduler";
 import type { Clock } from "../clock.js";
 import type { JobEvents } from "../jobs/index.js";
 import type { Store } from "../store/orm.js";
 import { type PassResult, runSchedulingPass } from "./pass.js";
-import { type ReconcileResult, reconcileSlots } from "./reconcile.js";
+import { type ReconcileResult, reconcileSchedules } from "./reconcile.js";
 import type { ScheduleSettings } from "./settings.js";
 
 /**
- * Seconds between passes. Cron has minute precision and an idle pass is one
- * indexed query, so a run starts at most this long after its minute.
+ * Seconds between passes. A pass only queues the run after a job an agent
+ * took (which is not due before the next cron minute), so this bounds how
+ * late a next run appears, never how late a due run starts.
  */
 export const DEFAULT_PASS_INTERVAL_SECONDS = 10;
 
@@ -31,7 +33,7 @@ export interface SchedulerDeps {
 
 /** A running (or not yet started) scheduler. */
 export interface Scheduler {
-  /** Reconciles the slots, runs the first pass, then starts the timer. */
+  /** Reconciles the next runs, runs the first pass, then starts the timer. */
   start(): Promise<{ reconciled: ReconcileResult; firstPass: PassResult }>;
   /** One pass now; joins the pass in progress instead of overlapping it. */
   runPass(): Promise<PassResult>;
@@ -43,16 +45,13 @@ export interface Scheduler {
 export function createScheduler(deps: SchedulerDeps): Scheduler {
   const toad = new ToadScheduler();
   let inFlight: Promise<PassResult> | undefined;
+  const env = () => ({ em: deps.store.em.fork(), clock: deps.clock, events: deps.events });
 
   const runPass = (): Promise<PassResult> => {
-    inFlight ??= runSchedulingPass({ em: deps.store.em.fork(), clock: deps.clock, events: deps.events })
+    inFlight ??= runSchedulingPass(env(), deps.settings)
       .then((result) => {
-        if (result.dueSlots > 0 || result.lost.length > 0) {
-          deps.logger.info(
-            { due: result.dueSlots, queued: result.queued.length, lost: result.lost.length },
-            "scheduling pass",
-          );
-        }
+        if (result.taken > 0)
+          deps.logger.debug({ taken: result.taken, queued: result.queued.length }, "next runs queued");
         return result;
       })
       .finally(() => (inFlight = undefined));
@@ -61,8 +60,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
   return {
     async start() {
-      const reconciled = await reconcileSlots(deps.store.em.fork(), deps.settings, deps.clock.now());
-      deps.logger.info({ ...reconciled }, "schedules reconciled");
+      const reconciled = await reconcileSchedules(deps.store.em.fork(), deps.settings, deps.clock.now());
+      deps.events.publish(reconciled.cancelled);
+      const { created, updated, cancelled, unschedulable } = reconciled;
+      deps.logger.info({ created, updated, cancelled: cancelled.length, unschedulable }, "schedules reconciled");
       const firstPass = await runPass();
       const task = new AsyncTask(
         "scheduling-pass",

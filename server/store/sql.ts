@@ -26,3 +26,38 @@ export function fromDbDate(value: unknown): Date | undefined {
   if (value === null || value === undefined) return undefined;
   return value instanceof Date ? value : new Date(value as number | string);
 }
+
+// Bind parameters per statement stay under SQLite's 32,766; rows under its
+// 500-term limit on compound statements.
+const MAX_PARAMS = 30_000;
+const MAX_ROWS = 450;
+
+/**
+ * Inserts rows with multi-row VALUES (standard SQL, which SQLite and
+ * PostgreSQL share), chunked, and returns what `suffix` asks for (e.g.
+ * `on conflict (x) do nothing returning *`). knex's own multi-row insert
+ * compiles to a compound SELECT on SQLite, several times slower.
+ */
+export async function insertRows<R = Record<string, unknown>>(
+  em: EntityManager,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  suffix = "",
+): Promise<R[]> {
+  const db = sql(em);
+  const per = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / columns.length)));
+  const tuple = `(${columns.map(() => "?").join(", ")})`;
+  const head = `insert into ${db.raw("??", [table]).toQuery()} (${columns.map((c) => db.raw("??", [c]).toQuery()).join(", ")}) values `;
+  const out: R[] = [];
+  for (let i = 0; i < rows.length; i += per) {
+    const chunk = rows.slice(i, i + per);
+    const res = await db.raw(
+      `${head}${chunk.map(() => tuple).join(", ")} ${suffix}`,
+      chunk.flat() as Knex.RawBinding[],
+    );
+    // SQLite's driver answers with the rows, PostgreSQL's with a result object.
+    out.push(...((Array.isArray(res) ? res : (res?.rows ?? [])) as R[]));
+  }
+  return out;
+}

@@ -27,8 +27,9 @@ export type UpdatableField = (typeof UPDATABLE_FIELDS)[number];
  * Changes the named fields of a target. The merged result is validated as a
  * whole (so a kind change re-checks the url) before anything is written.
  * An edit cancels the target's queued jobs (reason "target N was edited";
- * they were queued for the old definition) and reschedules every arch from
- * `now`, all in one transaction; running jobs are left alone.
+ * they were queued for the old definition, its next scheduled runs
+ * included) and queues each arch's next run from `now`, all in one
+ * transaction; running jobs are left alone.
  */
 export async function updateTarget(
   em: EntityManager,
@@ -40,7 +41,7 @@ export async function updateTarget(
   events: JobEvents,
 ): Promise<Target> {
   if (fields.length === 0) throw new InvalidArgumentError("update_mask", "names no field to update");
-  const { target, cancelled } = await em.transactional(async (tx) => {
+  const { target, changed } = await em.transactional(async (tx) => {
     const row = await loadTargetRow(tx, id);
     const current = toTarget(row);
     const merged: TargetInput = { ...current };
@@ -58,9 +59,9 @@ export async function updateTarget(
     await tx.flush();
     const updated = toTarget(row);
     const jobs = await cancelQueuedJobsOfTarget(tx, id, `target ${id} was edited`, now);
-    await scheduleTarget(tx, updated, defaults, now);
-    return { target: updated, cancelled: jobs };
+    const scheduled = await scheduleTarget(tx, updated, defaults, now);
+    return { target: updated, changed: [...jobs, ...scheduled] };
   });
-  events.publish(cancelled);
+  events.publish(changed);
   return target;
 }

@@ -42,6 +42,7 @@ export function addTarget(
     },
     targetDefaults(ctx),
     ctx.clock.now(),
+    ctx.jobEvents,
   );
 }
 

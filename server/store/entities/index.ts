@@ -1,16 +1,7 @@
 import { BuildLogEntity } from "./build-log.js";
 import { JobEntity } from "./job.js";
 import { ArchRepoEntity, RepoPackageEntity } from "./repo.js";
-import { ScheduleSlotEntity } from "./schedule-slot.js";
 import { TargetArchEntity, TargetEntity } from "./target.js";
 
 /** Every entity the ORM knows. */
-export const entities = [
-  TargetEntity,
-  TargetArchEntity,
-  JobEntity,
-  ScheduleSlotEntity,
-  ArchRepoEntity,
-  RepoPackageEntity,
-  BuildLogEntity,
-];
+export const entities = [TargetEntity, TargetArchEntity, JobEntity, ArchRepoEntity, RepoPackageEntity, BuildLogEntity];

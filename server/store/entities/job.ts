@@ -7,7 +7,8 @@ import { type InferEntity, defineEntity, p } from "@mikro-orm/core";
  * Two nullable unique columns let the database itself keep the queue's
  * invariants, on SQLite and PostgreSQL alike (NULLs never collide):
  * `pendingPair` ("<target>:<arch>") is set only on a queued scheduled job, so
- * each target×arch has at most one; `activePair` is set only while a job is
+ * each target×arch has at most one (the next run, queued ahead with its due
+ * time); `activePair` is set only while a job is
  * dispatched or running, so no target×arch is ever built twice at once.
  */
 export const JobEntity = defineEntity({
@@ -39,6 +40,13 @@ export const JobEntity = defineEntity({
     causeMessage: p.text().default(""),
     // JSON array of strings; text keeps the column portable.
     causeLastLines: p.text().default("[]"),
+    // Scheduled jobs only: the expression and zone that set `dueAt`, so a
+    // changed `global_schedule` or `time_zone` is noticed at start.
+    schedule: p.text().default(""),
+    timeZone: p.text().default(""),
+    // Set when a scheduled job stops being pending (claimed, or cancelled by a
+    // user): the next scheduling pass queues the run after it.
+    needsSuccessor: p.boolean().default(false).index(),
     pendingPair: p.text().nullable().unique(),
     activePair: p.text().nullable().unique(),
   },
