@@ -4,22 +4,9 @@
 import { CRON_FIELDS } from "./fields.js";
 import type { CronFieldValues } from "./parse.js";
 
-/** Deterministic PRNG (mulberry32) so property-test failures reproduce. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Integer in [lo, hi]. */
-export function randomInt(rng: () => number, lo: number, hi: number): number {
-  return lo + Math.floor(rng() * (hi - lo + 1));
-}
+// One seeded PRNG for every property test in the project.
+import { randomInt } from "../pkg/testing/random.js";
+export { randomInt, seededRandom } from "../pkg/testing/random.js";
 
 /** A generated expression and the values each section must allow. */
 export interface GeneratedExpression {
