@@ -3,63 +3,16 @@
  * an API key generated once (mode 0600) and reused; a bad config value stops
  * it with one line.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-
-const BIN = fileURLToPath(new URL("../bin/vieter.js", import.meta.url));
-
-/** Starts `vieter server` and resolves once it listens, with its stderr so far. */
-function startServer(
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-): Promise<{ child: ChildProcess; output: () => string; port: number }> {
-  const child = spawn(process.execPath, [BIN, "server"], {
-    cwd,
-    env: { ...env, HOME: cwd },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  return new Promise((resolve, reject) => {
-    const onData = (d: Buffer): void => {
-      out += d.toString();
-      const m = /listening on port (\d+)/.exec(out);
-      if (m) resolve({ child, output: () => out, port: Number(m[1]) });
-    };
-    child.stderr!.on("data", onData);
-    child.stdout!.on("data", onData);
-    child.on("exit", (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-}
-
-function stop(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    child.removeAllListeners("exit");
-    child.on("exit", (code) => resolve(code));
-    child.kill("SIGTERM");
-  });
-}
-
-function runToExit(cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, "server"], {
-    cwd,
-    env: { ...env, HOME: cwd },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on("exit", (code) => resolve({ code, stderr })));
-}
-
-const baseEnv = { PATH: process.env.PATH, VIETER_PORT: "0", VIETER_HOST: "127.0.0.1" };
+import { runChildServerToExit, startChildServer, stopChild } from "./setup/child-server.js";
 
 describe("vieter server without configuration", () => {
   it("generates a key once, stores it 0600 under ./data, reuses it, and exits cleanly on SIGTERM", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "vieter-first-"));
-    const first = await startServer(cwd, baseEnv);
+    const first = await startChildServer({}, { cwd });
     const keyFile = join(cwd, "data", "api-key");
     expect(first.output()).toContain(`API key stored in ${keyFile}`);
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
@@ -81,16 +34,16 @@ describe("vieter server without configuration", () => {
       body: "{}",
     });
     expect(authed.status).toBe(200);
-    expect(await stop(first.child)).toBe(0);
+    expect(await stopChild(first.child)).toBe(0);
 
-    const second = await startServer(cwd, baseEnv);
+    const second = await startChildServer({}, { cwd });
     expect(readFileSync(keyFile, "utf8").trim()).toBe(key);
-    expect(await stop(second.child)).toBe(0);
+    expect(await stopChild(second.child)).toBe(0);
   });
 
   it("stops with one line naming a bad key, its value and what is allowed", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "vieter-bad-"));
-    const { code, stderr } = await runToExit(cwd, { ...baseEnv, VIETER_PORT: "eighty" });
+    const { code, stderr } = await runChildServerToExit({ VIETER_PORT: "eighty" }, { cwd });
     expect(code).toBe(2);
     expect(stderr.trim()).toBe(
       'config: invalid port "eighty" from env VIETER_PORT: must be an integer from 0 to 65535',
@@ -99,7 +52,7 @@ describe("vieter server without configuration", () => {
 
   it("refuses a schedule that never fires", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "vieter-bad-"));
-    const { code, stderr } = await runToExit(cwd, { ...baseEnv, VIETER_GLOBAL_SCHEDULE: "0 0 30 2" });
+    const { code, stderr } = await runChildServerToExit({ VIETER_GLOBAL_SCHEDULE: "0 0 30 2" }, { cwd });
     expect(code).toBe(2);
     expect(stderr.trim().split("\n")).toHaveLength(1);
     expect(stderr).toMatch(/^config: invalid global_schedule "0 0 30 2" from env VIETER_GLOBAL_SCHEDULE: /);
@@ -107,7 +60,7 @@ describe("vieter server without configuration", () => {
 
   it("refuses default_arch any", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "vieter-bad-"));
-    const { code, stderr } = await runToExit(cwd, { ...baseEnv, VIETER_DEFAULT_ARCH: "any" });
+    const { code, stderr } = await runChildServerToExit({ VIETER_DEFAULT_ARCH: "any" }, { cwd });
     expect(code).toBe(2);
     expect(stderr.trim()).toBe(
       'config: invalid default_arch "any" from env VIETER_DEFAULT_ARCH: must be a real architecture, not any',

@@ -12,12 +12,28 @@ export interface ChildServer {
   output(): string;
 }
 
-/** Starts `vieter server` with `env` (VIETER_*); resolves once it listens. */
-export function startChildServer(env: Record<string, string>): Promise<ChildServer> {
-  const child = spawn(process.execPath, [BIN, "server"], {
-    env: { PATH: process.env.PATH, HOME: env.VIETER_DATA_DIR, VIETER_PORT: "0", VIETER_HOST: "127.0.0.1", ...env },
+/** Where the child runs: `cwd` (default: the test's) is also its HOME when given. */
+export interface ChildOptions {
+  readonly cwd?: string;
+}
+
+function spawnServer(env: Record<string, string>, { cwd }: ChildOptions): ChildProcess {
+  return spawn(process.execPath, [BIN, "server"], {
+    cwd,
+    env: {
+      PATH: process.env.PATH,
+      HOME: cwd ?? env.VIETER_DATA_DIR,
+      VIETER_PORT: "0",
+      VIETER_HOST: "127.0.0.1",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
+}
+
+/** Starts `vieter server` with `env` (VIETER_*); resolves once it listens. */
+export function startChildServer(env: Record<string, string>, options: ChildOptions = {}): Promise<ChildServer> {
+  const child = spawnServer(env, options);
   let out = "";
   return new Promise((resolve, reject) => {
     const onData = (d: Buffer): void => {
@@ -28,8 +44,8 @@ export function startChildServer(env: Record<string, string>): Promise<ChildServ
         resolve({ child, port, baseUrl: `http://127.0.0.1:${port}`, output: () => out });
       }
     };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
     child.once("exit", (code, signal) =>
       reject(new Error(`server exited (${code ?? signal}) before listening: ${out}`)),
     );
@@ -44,4 +60,15 @@ export function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM
     child.once("exit", (code) => resolve(code));
     child.kill(signal);
   });
+}
+
+/** Runs `vieter server` expecting it to stop by itself (a refused config): its exit code and stderr. */
+export function runChildServerToExit(
+  env: Record<string, string>,
+  options: ChildOptions = {},
+): Promise<{ code: number | null; stderr: string }> {
+  const child = spawnServer(env, options);
+  let stderr = "";
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, stderr })));
 }
