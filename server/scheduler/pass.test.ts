@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cancelJob, claimNextJob, finishJob, listJobs, loadJobs, startJob } from "../jobs/index.js";
 import { addTarget, jobsEnv } from "../jobs/testing/fixtures.js";
+import { deleteTarget } from "../targets/index.js";
 import { type TestContext, createTestContext } from "../testing/app-context.js";
 import { runSchedulingPass } from "./pass.js";
 import { nextRunsOf } from "./schedule-target.js";
@@ -73,6 +74,16 @@ describe("next runs", () => {
       ),
     );
     expect([(await watcher.next()).value, (await watcher.next()).value]).toEqual(queued);
+  });
+
+  it("queue nothing after a taken run whose target was deleted since, and clear its flag", async () => {
+    const target = await addTarget(ctx, { schedule: "*/5 *" });
+    at("2026-01-01T00:05:02Z");
+    await claim();
+    await deleteTarget(jobsEnv(ctx).em, target.id, ctx.clock.now(), ctx.jobEvents);
+    expect(await pass()).toEqual({ queued: [], taken: 1 });
+    expect((await pass()).taken).toBe(0);
+    expect(await scheduled(target.id)).toEqual(["x86_64 dispatched 2026-01-01T00:05:00.000Z"]);
   });
 
   it("collapse missed periods: one job waits however long no agent comes, then the run after the take", async () => {
