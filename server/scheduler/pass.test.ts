@@ -4,8 +4,9 @@
  * user cancelled. Missed periods collapse into the job already waiting.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cancelJob, claimNextJob, finishJob, listJobs, startJob } from "../jobs/index.js";
+import { cancelJob, claimNextJob, finishJob, listJobs, loadJobs, startJob } from "../jobs/index.js";
 import { addTarget, jobsEnv } from "../jobs/testing/fixtures.js";
+import { deleteTarget } from "../targets/index.js";
 import { type TestContext, createTestContext } from "../testing/app-context.js";
 import { runSchedulingPass } from "./pass.js";
 import { nextRunsOf } from "./schedule-target.js";
@@ -56,6 +57,33 @@ describe("next runs", () => {
       "x86_64 queued 2026-01-01T00:10:00.000Z",
     ]);
     expect((await pass()).taken).toBe(0);
+  });
+
+  it("publish the queued runs exactly as the database holds them", async () => {
+    await addTarget(ctx, { schedule: "*/5 *", arches: ["x86_64", "aarch64"] });
+    at("2026-01-01T00:05:02Z");
+    await claim("x86_64");
+    await claim("aarch64");
+    const watcher = ctx.jobEvents.subscribe({});
+    const { queued } = await pass();
+    expect(queued).toHaveLength(2);
+    expect(queued).toEqual(
+      await loadJobs(
+        jobsEnv(ctx).em,
+        queued.map((j) => j.id),
+      ),
+    );
+    expect([(await watcher.next()).value, (await watcher.next()).value]).toEqual(queued);
+  });
+
+  it("queue nothing after a taken run whose target was deleted since, and clear its flag", async () => {
+    const target = await addTarget(ctx, { schedule: "*/5 *" });
+    at("2026-01-01T00:05:02Z");
+    await claim();
+    await deleteTarget(jobsEnv(ctx).em, target.id, ctx.clock.now(), ctx.jobEvents);
+    expect(await pass()).toEqual({ queued: [], taken: 1 });
+    expect((await pass()).taken).toBe(0);
+    expect(await scheduled(target.id)).toEqual(["x86_64 dispatched 2026-01-01T00:05:00.000Z"]);
   });
 
   it("collapse missed periods: one job waits however long no agent comes, then the run after the take", async () => {

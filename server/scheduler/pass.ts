@@ -22,8 +22,6 @@ export interface PassResult {
   readonly taken: number;
 }
 
-const ID_CHUNK = 500;
-
 interface Taken {
   id: number;
   target_id: number;
@@ -43,21 +41,18 @@ export async function runSchedulingPass(env: JobsEnv, settings: ScheduleSettings
   return result;
 }
 
+// Clears the flags and reads what the successors need in one statement: the
+// pass holds the server's only database connection, so each round trip and
+// index walk it saves is time claims do not wait. Jobs of deleted targets
+// (no schedule any more) get no successor.
+const TAKE_FLAGGED = `update job set needs_successor = ? where needs_successor = ?
+  returning id, target_id, arch, due_at, dispatched_at, ended_at,
+    (select t.schedule from target t where t.id = job.target_id) as target_schedule`;
+
 async function queueSuccessors(em: EntityManager, settings: ScheduleSettings, now: Date): Promise<PassResult> {
-  const db = sql(em);
-  // Jobs of deleted targets have no schedule any more: they get no successor.
-  const taken: Taken[] = await db("job as j")
-    .leftJoin("target as t", "t.id", "j.target_id")
-    .select(
-      "j.id",
-      "j.target_id",
-      "j.arch",
-      "j.due_at",
-      "j.dispatched_at",
-      "j.ended_at",
-      "t.schedule as target_schedule",
-    )
-    .where("j.needs_successor", true);
+  const res = await sql(em).raw(TAKE_FLAGGED, [false, true]);
+  // SQLite's driver answers with the rows, PostgreSQL's with a result object.
+  const taken = (Array.isArray(res) ? res : res.rows) as Taken[];
   const runs: ScheduledRun[] = [];
   for (const job of taken) {
     if (job.target_schedule === null) continue;
@@ -71,11 +66,5 @@ async function queueSuccessors(em: EntityManager, settings: ScheduleSettings, no
   }
   // A pair that already has its next run (an edit rescheduled it) keeps it.
   const queued = await insertScheduledRuns(em, runs, now);
-  const flaggedIds = taken.map((f) => f.id);
-  for (let i = 0; i < flaggedIds.length; i += ID_CHUNK) {
-    await db("job")
-      .update({ needs_successor: false })
-      .whereIn("id", flaggedIds.slice(i, i + ID_CHUNK));
-  }
   return { queued, taken: taken.length };
 }
