@@ -5,7 +5,7 @@
  */
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import { type Job, JobService, JobState } from "../../gen/vieter/v1/job_service_pb.js";
+import { type Job, JobReason, JobService, JobState } from "../../gen/vieter/v1/job_service_pb.js";
 import { LogService } from "../../gen/vieter/v1/log_service_pb.js";
 import { type Package, RepoService } from "../../gen/vieter/v1/repo_service_pb.js";
 import { type Target, TargetKind, TargetService } from "../../gen/vieter/v1/target_service_pb.js";
@@ -18,7 +18,7 @@ export interface BuildsClient {
   /** BuildTarget; returns the one job it queued. */
   build(targetId: bigint, force?: boolean): Promise<Job>;
   job(id: bigint): Promise<Job>;
-  /** The target's jobs, oldest first. */
+  /** The target's jobs made by BuildTarget and retries (not its scheduled next run), oldest first. */
   jobsOf(targetId: bigint): Promise<Job[]>;
   /** Polls until `check` holds for the job (or `ms` pass: then throws with its state). */
   waitForJob(id: bigint, check: (job: Job) => boolean, ms?: number): Promise<Job>;
@@ -61,7 +61,7 @@ export function createBuildsClient(current: () => TestServer): BuildsClient {
     },
     async jobsOf(targetId) {
       const { jobs: list } = await jobs().listJobs({ targetId, limit: 100 }, admin());
-      return list.sort((a, b) => Number(a.id - b.id));
+      return list.filter((j) => j.reason !== JobReason.SCHEDULED).sort((a, b) => Number(a.id - b.id));
     },
     async waitForJob(id, check, ms = 120_000) {
       const end = Date.now() + ms;
