@@ -55,8 +55,9 @@ export interface BuildSystem {
   gitTarget(name: string, options: PkgbuildOptions): string;
   /** Ids of the build containers of the agent with data folder `dataDir`. */
   agentContainers(dataDir: string): Promise<string[]>;
-  /** Stops the server and starts a new one on the same port and data folder. */
-  restartServer(): Promise<void>;
+  /** Stops the server; `startServer` starts a new one on the same port and data folder. */
+  stopServer(): Promise<void>;
+  startServer(): Promise<void>;
 }
 
 /** Registers the hooks for a file named `name`; `server` adds server settings. */
@@ -115,10 +116,15 @@ export function useBuildSystem(name: string, server: Partial<ServerConfig> = {})
     });
     return list.map((c) => c.Id);
   };
-  sys.restartServer = async () => {
-    const { port, dataDir } = sys.server;
+  let stopped: TestServer | undefined;
+  sys.stopServer = async () => {
     await sys.server.stop();
+    stopped = sys.server;
+  };
+  sys.startServer = async () => {
+    const { port, dataDir } = stopped!;
     sys.server = await startTestServer({ ...serverConfig, port, data_dir: dataDir });
+    stopped = undefined;
   };
 
   beforeAll(async () => {
@@ -147,7 +153,7 @@ export function useBuildSystem(name: string, server: Partial<ServerConfig> = {})
     }
     await sys.gate?.close();
     await sys.git?.close();
-    await sys.server?.stop();
+    if (!stopped) await sys.server?.stop();
     if (sys.dir) await rm(sys.dir, { recursive: true, force: true });
   });
   return sys;
