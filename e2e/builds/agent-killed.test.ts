@@ -8,42 +8,36 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, expect, it } from "vitest";
 import { FailureStep, JobReason, JobState } from "../../gen/vieter/v1/job_service_pb.js";
 import { LABELS } from "../../agent/build/prepare-image.js";
 import { stopChild } from "../setup/child-server.js";
 import { describe as describeJob } from "./client.js";
-import { useBuildSystem } from "./setup.js";
+import { describeBuilds, useBuildSystem } from "./setup.js";
+import { waitUntil } from "./wait.js";
 
 const BIN = fileURLToPath(new URL("../../bin/vieter.js", import.meta.url));
 const LEASE_SECONDS = 6;
 const fileStarted = Date.now();
-const sys = useBuildSystem("killed", { agent_lease_timeout: LEASE_SECONDS });
 let child: ChildProcess | undefined;
 let childOutput = "";
 
-afterAll(async () => {
-  if (child) await stopChild(child, "SIGKILL");
-  // The agent process prepared its builder image under the shared owner: remove what it made here.
-  const images = await sys.engine.docker.listImages({ filters: { label: [`${LABELS.owner}=default`] } });
-  for (const image of images) {
-    if (Number(image.Labels?.[LABELS.created] ?? 0) < fileStarted) continue;
-    await sys.engine.docker
-      .getImage(image.Id)
-      .remove({ force: true })
-      .catch(() => {});
-  }
-});
+describeBuilds("an agent killed with -9 mid-build", () => {
+  const sys = useBuildSystem("killed", { agent_lease_timeout: LEASE_SECONDS });
+  afterAll(async () => {
+    if (child) await stopChild(child, "SIGKILL");
+    if (!sys.engine) return;
+    // The agent process prepared its builder image under the shared owner: remove what it made here.
+    const images = await sys.engine.docker.listImages({ filters: { label: [`${LABELS.owner}=default`] } });
+    for (const image of images) {
+      if (Number(image.Labels?.[LABELS.created] ?? 0) < fileStarted) continue;
+      await sys.engine.docker
+        .getImage(image.Id)
+        .remove({ force: true })
+        .catch(() => {});
+    }
+  });
 
-async function waitUntil(check: () => boolean | Promise<boolean>, what: string, ms = 120_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`${what}: not reached; agent output: ${childOutput}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-describe("an agent killed with -9 mid-build", () => {
   it("its job is lost, re-queued, finished by another agent; its container goes at the next start", async () => {
     const killedDir = await mkdtemp(join(sys.dir, "agent-killed-"));
     child = spawn(process.execPath, [BIN, "agent"], {
@@ -56,7 +50,9 @@ describe("an agent killed with -9 mid-build", () => {
     const url = sys.gitTarget("killed", { names: ["vieter-e2e-killed"], build: sys.gate.buildBody("killed") });
     const targetId = await sys.client.createTarget(url, "e2e");
     const queued = await sys.client.build(targetId);
-    await waitUntil(() => sys.gate.reached.has("killed"), "the build reaching build()");
+    await waitUntil(() => sys.gate.reached.has("killed"), "the build reaching build()", {
+      detail: () => `agent output: ${childOutput}`,
+    });
     const running = await sys.client.job(queued.id);
     expect(running.state, describeJob(running)).toBe(JobState.RUNNING);
     expect(running.agent).toBe("alpha");

@@ -6,20 +6,20 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { FailureStep, JobState } from "../../gen/vieter/v1/job_service_pb.js";
 import { createPacman } from "../setup/pacman.js";
 import { describe as describeJob } from "./client.js";
-import { type RunningAgent, useBuildSystem } from "./setup.js";
+import { type RunningAgent, describeBuilds, useBuildSystem } from "./setup.js";
 
-const sys = useBuildSystem("install");
-let agent: RunningAgent;
+describeBuilds("git repository → agent in a container → repo → pacman", () => {
+  const sys = useBuildSystem("install");
+  let agent: RunningAgent;
 
-beforeAll(async () => {
-  agent = await sys.startAgent("alpha");
-});
+  beforeAll(async () => {
+    agent = await sys.startAgent("alpha");
+  });
 
-describe("git repository → agent in a container → repo → pacman", () => {
   let targetId: bigint;
 
   it("builds and publishes a target; pacman installs the package from the server", async () => {

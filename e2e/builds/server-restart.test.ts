@@ -3,32 +3,19 @@
  * reports the build it still runs, and the job finishes once — one job, one
  * build, one package — on the new server.
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { FailureStep, JobState } from "../../gen/vieter/v1/job_service_pb.js";
 import { describe as describeJob } from "./client.js";
-import { type RunningAgent, useBuildSystem } from "./setup.js";
+import { type RunningAgent, describeBuilds, useBuildSystem } from "./setup.js";
+import { waitUntil } from "./wait.js";
 
-const sys = useBuildSystem("restart");
-let alpha: RunningAgent;
+describeBuilds("server restart during a build", () => {
+  const sys = useBuildSystem("restart");
+  let alpha: RunningAgent;
 
-beforeAll(async () => {
-  alpha = await sys.startAgent("alpha");
-});
-
-async function waitUntil(
-  check: () => boolean,
-  what: string,
-  ms = 120_000,
-  refresh: () => Promise<void> = async () => {},
-): Promise<void> {
-  const end = Date.now() + ms;
-  while ((await refresh(), !check())) {
-    if (Date.now() > end) throw new Error(`${what}: not reached`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-describe("server restart during a build", () => {
+  beforeAll(async () => {
+    alpha = await sys.startAgent("alpha");
+  });
   it("the agent reconnects and the job finishes and is recorded once", async () => {
     const { agent } = alpha;
     const url = sys.gitTarget("restart", { names: ["vieter-e2e-restart"], build: sys.gate.buildBody("restart") });
@@ -70,15 +57,7 @@ describe("server restart during a build", () => {
     await sys.stopServer();
     sys.gate.open("down");
     // The container is gone once the build ended; the agent still holds the job: it is publishing.
-    let containers = ["?"];
-    await waitUntil(
-      () => containers.length === 0,
-      "the build ending",
-      120_000,
-      async () => {
-        containers = await sys.agentContainers(alpha.dataDir);
-      },
-    );
+    await waitUntil(async () => (await sys.agentContainers(alpha.dataDir)).length === 0, "the build ending");
     expect(alpha.agent.running).toEqual([Number(queued.id)]);
     await sys.startServer();
 

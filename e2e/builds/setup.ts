@@ -12,12 +12,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { pino } from "pino";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, describe } from "vitest";
 import { BuildAgent } from "../../agent/agent.js";
 import { loadAgentConfig } from "../../agent/config.js";
 import { buildContainerLabel, createContainerExecutor } from "../../agent/container-executor.js";
 import type { Engine } from "../../agent/build/engine.js";
-import { engineSetup, removeTestLeftovers } from "../../agent/build/testing/engine-setup.js";
+import { engineSetup, engineSkipReason, removeTestLeftovers } from "../../agent/build/testing/engine-setup.js";
 import { type PkgbuildOptions, gitRepo, pkgbuild } from "../../agent/build/testing/fixtures.js";
 import { type TestServer as GitServer, startGitServer } from "../../agent/build/testing/http-server.js";
 import type { ServerConfig } from "../../server/config.js";
@@ -60,7 +60,18 @@ export interface BuildSystem {
   startServer(): Promise<void>;
 }
 
-/** Registers the hooks for a file named `name`; `server` adds server settings. */
+const skip = engineSkipReason();
+
+/**
+ * A describe block for build tests. As the agent's container tests: skipped,
+ * with the reason in its title, only on a machine that cannot have Podman at
+ * all; anywhere else a missing engine or image fails every test with the reason.
+ */
+export function describeBuilds(title: string, tests: () => void): void {
+  describe.skipIf(skip)(`${title}${skip ? `: ${skip}` : ""}`, tests);
+}
+
+/** Registers the hooks (call it inside describeBuilds) for a file named `name`; `server` adds server settings. */
 export function useBuildSystem(name: string, server: Partial<ServerConfig> = {}): BuildSystem {
   const agents: RunningAgent[] = [];
   const tokens = { alpha: `${name}-alpha-token-0123456789`, beta: `${name}-beta-token-0123456789` };
