@@ -16,19 +16,20 @@ describeBuilds("server restart during a build", () => {
   beforeAll(async () => {
     alpha = await sys.startAgent("alpha");
   });
+
   it("the agent reconnects and the job finishes and is recorded once", async () => {
     const { agent } = alpha;
     const url = sys.gitTarget("restart", { names: ["vieter-e2e-restart"], build: sys.gate.buildBody("restart") });
     const targetId = await sys.client.createTarget(url, "e2e");
     const queued = await sys.client.build(targetId);
     await waitUntil(() => sys.gate.reached.has("restart"), "the build reaching build()");
-    expect(agent.sessions).toBe(1);
+    const sessions = agent.sessions;
 
     const oldPort = sys.server.port;
     await sys.stopServer();
     await sys.startServer();
     expect(sys.server.port).toBe(oldPort);
-    await waitUntil(() => agent.sessions === 2, "the agent reconnecting");
+    await waitUntil(() => agent.sessions > sessions, "the agent reconnecting");
     // Still running on the new server, held by the same agent: nothing was dispatched again.
     const during = await sys.client.job(queued.id);
     expect(during.state, describeJob(during)).toBe(JobState.RUNNING);
