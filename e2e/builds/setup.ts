@@ -68,7 +68,8 @@ const skip = engineSkipReason();
  * all; anywhere else a missing engine or image fails every test with the reason.
  */
 export function describeBuilds(title: string, tests: () => void): void {
-  describe.skipIf(skip)(`${title}${skip ? `: ${skip}` : ""}`, tests);
+  // Builds take 5-15 s each and a test may run several, on a machine busy with the rest of the suite.
+  describe.skipIf(skip)(`${title}${skip ? `: ${skip}` : ""}`, { timeout: 5 * 60_000 }, tests);
 }
 
 /** Registers the hooks (call it inside describeBuilds) for a file named `name`; `server` adds server settings. */
