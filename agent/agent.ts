@@ -32,8 +32,6 @@ export interface AgentOptions {
   readonly logger: Logger;
   /** Reconnect delays: doubling from `initialMs` up to `maxMs`, with full jitter. */
   readonly backoff?: { initialMs: number; maxMs: number };
-  /** Pauses between publish attempts that failed transiently; default PUBLISH_RETRY_DELAYS_MS. */
-  readonly publishRetryDelaysMs?: readonly number[];
 }
 
 const STATES: Record<BuildOutcome["outcome"], JobState> = {
@@ -211,7 +209,6 @@ export class BuildAgent {
         // Lands in the build log once the server is reachable again.
         onRetry: (err, delayMs) =>
           logs.append(Buffer.from(`==> vieter: ${err.message}; trying again in ${delayMs / 1000} s\n`)),
-        ...(this.options.publishRetryDelaysMs ? { retryDelaysMs: this.options.publishRetryDelaysMs } : {}),
       });
       return outcome;
     } catch (err) {
