@@ -17,6 +17,9 @@ import { PublishError, publishPackages } from "./publish.js";
 
 type Request = MessageInitShape<typeof ConnectRequestSchema>;
 
+/** Build output kept for the next session while disconnected, across all jobs. */
+const MAX_PENDING_LOG_BYTES = 8 * 1024 * 1024;
+
 /** How the agent connects and what it offers. */
 export interface AgentOptions {
   readonly address: string;
@@ -53,8 +56,9 @@ const STEPS: Record<BuildStep, FailureStep> = {
 /** A build agent. */
 export class BuildAgent {
   private readonly jobs = new Map<number, AbortController>();
-  /** Final reports made while disconnected, sent first in the next session. */
+  /** Reports and build output from while disconnected, sent first in the next session. */
   private readonly pending: Request[] = [];
+  private pendingLogBytes = 0;
   private outgoing: AsyncQueue<Request> | undefined;
   /** Number of sessions that reached Welcome (for tests and logs). */
   sessions = 0;
@@ -98,7 +102,9 @@ export class BuildAgent {
           capacity: this.options.capacity,
           version: this.options.version,
           protocolVersion: PROTOCOL_VERSION,
-          runningJobIds: this.running.map(BigInt),
+          // A build that ended while disconnected is still the agent's until its final report
+          // arrives: the server must let this session report on it.
+          runningJobIds: [...this.running, ...this.pendingFinalReports()].map(BigInt),
         },
       },
     });
@@ -112,6 +118,7 @@ export class BuildAgent {
           this.sessions++;
           this.outgoing = outgoing;
           for (const report of this.pending.splice(0)) outgoing.push(report);
+          this.pendingLogBytes = 0;
           const beat = () =>
             outgoing.push({ message: { case: "heartbeat", value: { jobIds: this.running.map(BigInt) } } });
           heartbeat = setInterval(beat, Math.max(1, m.value.heartbeatIntervalSeconds) * 1000);
@@ -129,10 +136,29 @@ export class BuildAgent {
     }
   }
 
-  /** Sends now, or (for reports that must arrive) keeps it for the next session. */
+  /**
+   * Sends now, or keeps it for the next session: reports that must arrive, and
+   * build output up to MAX_PENDING_LOG_BYTES (beyond that it is dropped, so a
+   * long outage cannot fill the agent's memory).
+   */
   private send(message: Request, mustArrive: boolean): void {
     if (this.outgoing) this.outgoing.push(message);
     else if (mustArrive) this.pending.push(message);
+    else if (message.message?.case === "logChunk") {
+      const size = message.message.value.data?.length ?? 0;
+      if (this.pendingLogBytes + size > MAX_PENDING_LOG_BYTES) return;
+      this.pendingLogBytes += size;
+      this.pending.push(message);
+    }
+  }
+
+  /** Jobs whose final report waits for the next session. */
+  private pendingFinalReports(): number[] {
+    return this.pending.flatMap((r) =>
+      r.message?.case === "jobUpdate" && r.message.value.state !== JobState.RUNNING
+        ? [Number(r.message.value.jobId)]
+        : [],
+    );
   }
 
   private start(assignment: JobAssignment): void {
@@ -161,7 +187,7 @@ export class BuildAgent {
         signal: controller.signal,
         onOutput: (chunk) => logs.append(chunk),
       })
-      .then((outcome) => this.publish(outcome, spec.repo))
+      .then((outcome) => this.publish(outcome, spec.repo, controller.signal, logs))
       .catch((err: unknown) => infrastructureFailure(err))
       .then((outcome) => {
         logs.flush();
@@ -170,10 +196,20 @@ export class BuildAgent {
       });
   }
 
-  private async publish(outcome: BuildOutcome, repo: string): Promise<BuildOutcome> {
+  private async publish(
+    outcome: BuildOutcome,
+    repo: string,
+    signal: AbortSignal,
+    logs: LogBatcher,
+  ): Promise<BuildOutcome> {
     if (outcome.outcome !== "succeeded") return outcome;
     try {
-      await publishPackages(this.options.address, this.options.token, repo, outcome.packages);
+      await publishPackages(this.options.address, this.options.token, repo, outcome.packages, {
+        signal,
+        // Lands in the build log once the server is reachable again.
+        onRetry: (err, delayMs) =>
+          logs.append(Buffer.from(`==> vieter: ${err.message}; trying again in ${delayMs / 1000} s\n`)),
+      });
       return outcome;
     } catch (err) {
       const message = (err as Error).message;
@@ -212,7 +248,13 @@ function infrastructureFailure(err: unknown): BuildOutcome {
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
+    // The listener goes when the time is up: one per reconnect would pile up on the agent's signal.
+    const done = () => {
+      clearTimeout(t);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
   });
 }

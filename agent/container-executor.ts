@@ -9,19 +9,35 @@ import { BuilderImages, createEngine, removeBuildContainers, runBuild } from "./
 import type { AgentConfig } from "./config.js";
 import type { BuildExecutor, BuildStep } from "./executor.js";
 
+/** Choices beyond the configuration, for tests and embeddings. */
+export interface ContainerExecutorOptions {
+  /** Owner label of the builder images (BuilderImagesOptions.owner); default: shared by all agents. */
+  readonly imageOwner?: string;
+}
+
+/**
+ * The label (`key=value`) on every build container of the agent whose data
+ * folder is `dataDir`: containers are labelled with the agent's data folder,
+ * so a restarted agent removes what a killed one left, and never another agent's.
+ */
+export function buildContainerLabel(dataDir: string): string {
+  return `vieter.agent=${resolve(dataDir, "builds")}`;
+}
+
 /** An executor for `config` (engine socket, image rebuild frequency, network, data folder). */
-export async function createContainerExecutor(config: AgentConfig): Promise<BuildExecutor> {
+export async function createContainerExecutor(
+  config: AgentConfig,
+  options: ContainerExecutorOptions = {},
+): Promise<BuildExecutor> {
   const engine = createEngine({ socket: config.docker_socket });
   const images = new BuilderImages(engine, {
     rebuildAfterMinutes: config.image_rebuild_frequency,
     network: config.build_network,
+    ...(options.imageOwner ? { owner: options.imageOwner } : {}),
   });
   const buildsDir = resolve(config.data_dir, "builds");
   await mkdir(buildsDir, { recursive: true });
-  // Containers are labelled with the agent's data folder: a restarted agent
-  // removes what a killed one left, and never another agent's.
-  const owner = `vieter.agent=${buildsDir}`;
-  await removeBuildContainers(engine, owner);
+  await removeBuildContainers(engine, buildContainerLabel(config.data_dir));
   const serverUrl = config.repo_address || config.address;
   return async (req) => {
     const outDir = join(buildsDir, String(req.jobId));

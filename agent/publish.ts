@@ -16,29 +16,80 @@ export class PublishError extends Error {
   }
 }
 
-/** Uploads `files` to `repo` on the server at `address`. */
+/**
+ * Pauses between the attempts at one file when publishing failed transiently
+ * (no connection, a 5xx): together they outlast a server restart, and a
+ * build is far dearer than a wait.
+ */
+export const PUBLISH_RETRY_DELAYS_MS: readonly number[] = [500, 1000, 2000, 4000, 8000, 15_000];
+
+/** How to publish. */
+export interface PublishOptions {
+  /** Stops waiting for another attempt; the last error is thrown. */
+  readonly signal?: AbortSignal;
+  readonly retryDelaysMs?: readonly number[];
+  /** Told about each failed attempt that will be retried. */
+  readonly onRetry?: (err: PublishError, delayMs: number) => void;
+}
+
+/**
+ * Uploads `files` to `repo` on the server at `address`, one after the other;
+ * a file whose upload fails transiently is tried again after each delay.
+ * Throws the PublishError of the file that could not be published.
+ */
 export async function publishPackages(
   address: string,
   token: string,
   repo: string,
   files: readonly string[],
+  options: PublishOptions = {},
 ): Promise<void> {
+  const delays = options.retryDelaysMs ?? PUBLISH_RETRY_DELAYS_MS;
   for (const file of files) {
-    const size = (await stat(file)).size;
-    let res: Response;
-    try {
-      res = await fetch(`${address.replace(/\/+$/, "")}/${encodeURIComponent(repo)}/publish`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${token}`, "content-length": String(size) },
-        body: Readable.toWeb(createReadStream(file)) as ReadableStream,
-        duplex: "half",
-      } as RequestInit);
-    } catch (err) {
-      throw new PublishError(`publishing ${file} failed: ${(err as Error).message}`, true);
-    }
-    if (!res.ok) {
-      const body = (await res.text()).slice(0, 500);
-      throw new PublishError(`the server refused ${file} with ${res.status}: ${body}`, res.status >= 500);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await publishOne(address, token, repo, file);
+        break;
+      } catch (err) {
+        const delay = delays[attempt];
+        if (!(err instanceof PublishError) || !err.transient || delay === undefined || options.signal?.aborted)
+          throw err;
+        options.onRetry?.(err, delay);
+        await sleep(delay, options.signal);
+        if (options.signal?.aborted) throw err;
+      }
     }
   }
+}
+
+async function publishOne(address: string, token: string, repo: string, file: string): Promise<void> {
+  const size = (await stat(file)).size;
+  let res: Response;
+  try {
+    res = await fetch(`${address.replace(/\/+$/, "")}/${encodeURIComponent(repo)}/publish`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-length": String(size) },
+      body: Readable.toWeb(createReadStream(file)) as ReadableStream,
+      duplex: "half",
+    } as RequestInit);
+  } catch (err) {
+    throw new PublishError(`publishing ${file} failed: ${(err as Error).message}`, true);
+  }
+  if (!res.ok) {
+    const body = (await res.text()).slice(0, 500);
+    throw new PublishError(`the server refused ${file} with ${res.status}: ${body}`, res.status >= 500);
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+    function done(): void {
+      clearTimeout(t);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+  });
 }

@@ -32,8 +32,11 @@
  *    kills and removes the container and reports CANCELLED.
  * 7. Disconnect. When the stream drops, the agent's jobs keep their leases;
  *    the agent reconnects with exponential backoff and jitter, sends Hello with
- *    the jobs it still runs, and the server keeps those (renewing their
- *    leases) instead of dispatching them again.
+ *    the jobs it still runs and those that ended meanwhile, and the server keeps
+ *    those (renewing their leases) instead of dispatching them again. Right
+ *    after Welcome the agent sends the final reports and the build output
+ *    (bounded) it kept while disconnected. Publishing retries transient
+ *    failures (no connection, 5xx) for a while before it counts as failed.
  */
 
 /** The protocol version both sides must speak. */
