@@ -60,16 +60,20 @@ export function repoRoutes(repository: Repository, maxUploadBytes: number): Plai
         const path = repository.tempPath(".upload");
         const signatureFor = query.get("signature");
         await receiveBody(req, path, signatureFor === null ? maxUploadBytes : 64 * 1024);
+        let consumed = false;
         try {
           if (signatureFor !== null) {
             // POST /<repo>/publish?signature=<package file name>: the body is that file's .sig.
             const archs = await repository.attachSignature(segments[0]!, signatureFor, path);
+            consumed = true;
             return sendJson(res, 200, { message: "", data: { filename: signatureFor, archs } });
           }
-          const result = await repository.publish(segments[0]!, { path });
+          const result = await repository.publish(segments[0]!, { path, synced: true });
+          consumed = true;
           sendJson(res, 200, { message: "", data: result });
         } finally {
-          await rm(path, { force: true });
+          // A successful publish moved the file into the pool (or dropped it).
+          if (!consumed) await rm(path, { force: true });
         }
       },
     },

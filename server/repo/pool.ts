@@ -56,12 +56,14 @@ export class PackagePool {
   }
 
   /**
-   * Renames a synced temp file into the pool, or drops it when the pool
-   * already holds the digest; true when it renamed (then call syncDir).
+   * Renames a synced temp file into the pool (then call syncDir). A package
+   * file simply replaces one with the same digest (same bytes, atomically; a
+   * download in progress keeps the old inode); a signature already there is
+   * kept and the temp file dropped.
    */
   async place(tempPath: string, sha256: string, kind: "pkg" | "sig" = "pkg"): Promise<boolean> {
     const target = this.pathOf(sha256, kind);
-    if (await exists(target)) {
+    if (kind === "sig" && (await exists(target))) {
       await unlink(tempPath);
       return false;
     }

@@ -34,14 +34,18 @@ export interface PublishResult {
 export interface StagedUpload {
   readonly path: string;
   readonly signaturePath?: string;
+  /** Whether the files are already fsynced (the upload route does it as it writes). */
+  readonly synced?: boolean;
 }
 
 /** Publishes a staged upload into `repo`; the temp files are consumed. */
 export async function publishPackage(state: RepoState, repo: string, upload: StagedUpload): Promise<PublishResult> {
   validateRepoName(repo);
   const pkg = await preparePackage(state, upload);
-  await state.deps.pool.syncFile(upload.path);
-  if (upload.signaturePath) await state.deps.pool.syncFile(upload.signaturePath);
+  if (!upload.synced) {
+    await state.deps.pool.syncFile(upload.path);
+    if (upload.signaturePath) await state.deps.pool.syncFile(upload.signaturePath);
+  }
   const { info } = pkg;
   const { targets, released } =
     info.arch === "any"
