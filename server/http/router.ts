@@ -73,6 +73,15 @@ export function isPacmanDownload(req: PlainRequest): boolean {
   return slashes === 3 && !url.endsWith("/");
 }
 
+/** Whether a request is `POST /<repo>/publish` (any query): what build agents send. */
+export function isPublish(req: PlainRequest): boolean {
+  if (req.method !== "POST") return false;
+  const url = req.url ?? "";
+  const q = url.indexOf("?");
+  const path = q === -1 ? url : url.slice(0, q);
+  return path.endsWith("/publish") && path.lastIndexOf("/", path.length - 9) === 0 && path.length > 9;
+}
+
 /** Splits and percent-decodes a path; empty segments are dropped as in Vieter. */
 export function decodeSegments(pathname: string): string[] | undefined {
   const out: string[] = [];
