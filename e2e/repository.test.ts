@@ -160,6 +160,22 @@ describe("versions", () => {
   });
 });
 
+describe("concurrent versions of one package", () => {
+  it("answer each publish on its own and serve only the newest, whichever batch they share", async () => {
+    const files: string[] = [];
+    for (const ver of ["1", "2", "3", "4"]) files.push(...(await makePackage({ pkgbuild: pkgbuild("racer", ver, 1) })));
+    // An existing arch-repo, so the four go through its group commit together.
+    expect((await publishFile(srv.baseUrl, "racing", files[0]!, srv.apiKey)).status).toBe(200);
+    const answers = await Promise.all(files.map((f) => publishFile(srv.baseUrl, "racing", f, srv.apiKey)));
+    for (const a of answers) expect([200, 409]).toContain(a.status);
+    // Nothing is newer than 4-1, so it is always accepted and ends up served.
+    expect(answers[3]!.status).toBe(200);
+    expect([...archiveEntries(await bytes("/racing/x86_64/racing.db")).keys()]).toEqual(["racer-4-1/desc"]);
+    expect((await get("/racing/x86_64/racer-4-1-x86_64.pkg.tar.zst")).status).toBe(200);
+    expect((await get("/racing/x86_64/racer-1-1-x86_64.pkg.tar.zst")).status).toBe(404);
+  });
+});
+
 describe("hostile input changes nothing", () => {
   let good: string;
   beforeAll(async () => {

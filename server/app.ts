@@ -16,7 +16,7 @@ import type { AppContext } from "./context.js";
 import { healthRoute } from "./http/health.js";
 import { apiNotFoundRoute, logRoutes } from "./http/log-routes.js";
 import { repoRoutes } from "./http/repo-routes.js";
-import { createPlainRouter } from "./http/router.js";
+import { createPlainRouter, isPacmanDownload, isPublish } from "./http/router.js";
 import { createAgentHub } from "./agents/create.js";
 import { createJobEvents } from "./jobs/index.js";
 import { createLogger } from "./logger.js";
@@ -84,15 +84,18 @@ export async function createServer(config: ServerConfig, overrides: ServerOverri
     logs,
   };
 
-  const handler = connectNodeAdapter({
+  const plain = createPlainRouter(
+    [healthRoute, ...logRoutes(logs), apiNotFoundRoute, ...repoRoutes(repository, config.max_upload_size)],
+    context.authenticator,
+    logger,
+  );
+  const rpc = connectNodeAdapter({
     routes: createRoutes(context),
     interceptors: createInterceptors(context),
-    fallback: createPlainRouter(
-      [healthRoute, ...logRoutes(logs), apiNotFoundRoute, ...repoRoutes(repository, config.max_upload_size)],
-      context.authenticator,
-      logger,
-    ),
+    fallback: plain,
   });
+  // pacman's downloads and publishes skip the RPC route lookup: no RPC has those path shapes.
+  const handler: typeof rpc = (req, res) => (isPacmanDownload(req) || isPublish(req) ? plain(req, res) : rpc(req, res));
 
   const settings = { globalSchedule: config.global_schedule, timeZone: config.time_zone };
   const scheduler = createScheduler({ store, clock, events: context.jobEvents, settings, logger });

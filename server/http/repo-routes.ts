@@ -7,6 +7,7 @@
 import { rm, stat } from "node:fs/promises";
 import { NotFoundError } from "../../lib/errors.js";
 import type { Repository } from "../repo/repository.js";
+import { FileCache } from "./file-cache.js";
 import type { PlainRoute } from "./route.js";
 import { sendBody } from "./send-body.js";
 import { sendJson } from "./respond.js";
@@ -14,6 +15,7 @@ import { receiveBody } from "./upload.js";
 
 /** The routes over `repository`; uploads above `maxUploadBytes` get 413. */
 export function repoRoutes(repository: Repository, maxUploadBytes: number): PlainRoute[] {
+  const files = new FileCache(FILE_CACHE_BYTES, FILE_CACHE_MAX_FILE_BYTES);
   return [
     {
       method: ["GET", "HEAD"],
@@ -38,6 +40,7 @@ export function repoRoutes(repository: Repository, maxUploadBytes: number): Plai
             etag: `"${found.pkg.sha256}${signature ? "-sig" : ""}"`,
             lastModified: found.pkg.publishedAt,
             contentType: signature ? "application/pgp-signature" : "application/octet-stream",
+            ...(signature ? {} : { cache: files }),
           });
         }
         const pkg = await repository.packageByNameVersion(repo, arch, file);
@@ -60,16 +63,20 @@ export function repoRoutes(repository: Repository, maxUploadBytes: number): Plai
         const path = repository.tempPath(".upload");
         const signatureFor = query.get("signature");
         await receiveBody(req, path, signatureFor === null ? maxUploadBytes : 64 * 1024);
+        let consumed = false;
         try {
           if (signatureFor !== null) {
             // POST /<repo>/publish?signature=<package file name>: the body is that file's .sig.
             const archs = await repository.attachSignature(segments[0]!, signatureFor, path);
+            consumed = true;
             return sendJson(res, 200, { message: "", data: { filename: signatureFor, archs } });
           }
-          const result = await repository.publish(segments[0]!, { path });
+          const result = await repository.publish(segments[0]!, { path, synced: true });
+          consumed = true;
           sendJson(res, 200, { message: "", data: result });
         } finally {
-          await rm(path, { force: true });
+          // A successful publish moved the file into the pool (or dropped it).
+          if (!consumed) await rm(path, { force: true });
         }
       },
     },
@@ -87,6 +94,10 @@ export function repoRoutes(repository: Repository, maxUploadBytes: number): Plai
     },
   ];
 }
+
+/** Memory for recently downloaded package files (see file-cache.ts), and the largest file kept. */
+const FILE_CACHE_BYTES = 256 * 1024 * 1024;
+const FILE_CACHE_MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 /** Which archive a file name asks for; `.db` and `.db.tar.gz` are the same bytes. */
 function databaseKind(repo: string, file: string): "db" | "files" | undefined {

@@ -5,7 +5,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NotFoundError } from "../../lib/errors.js";
 import { createAuthenticator } from "../auth/authenticator.js";
-import { decodeSegments, createPlainRouter } from "./router.js";
+import { decodeSegments, createPlainRouter, isPacmanDownload, isPublish } from "./router.js";
 import type { PlainRoute } from "./route.js";
 import { sendJson } from "./respond.js";
 
@@ -76,5 +76,38 @@ describe("decodeSegments", () => {
   it("drops empty segments and decodes each one", () => {
     expect(decodeSegments("//a/%3A/b%2Fc/")).toEqual(["a", ":", "b/c"]);
     expect(decodeSegments("/%ZZ")).toBeUndefined();
+  });
+});
+
+describe("isPacmanDownload", () => {
+  const req = (method: string, url: string) => ({ method, url }) as unknown as http.IncomingMessage;
+  it.each([
+    ["GET", "/core/x86_64/core.db", true],
+    ["HEAD", "/core/x86_64/hello-1:0.5-1-x86_64.pkg.tar.zst", true],
+    ["GET", "/vieter.v1.RepoService/ListRepos", false],
+    ["POST", "/core/x86_64/core.db", false],
+    ["GET", "/core/publish", false],
+    ["GET", "/core/x86_64/core.db?x=1", false],
+    ["GET", "/core//x86_64/core.db", false],
+    ["GET", "/core/x86_64/", false],
+    ["GET", "/api/v1/logs/1/content", false],
+  ])("%s %s → %s", (method, url, expected) => {
+    expect(isPacmanDownload(req(method, url))).toBe(expected);
+  });
+});
+
+describe("isPublish", () => {
+  const req = (method: string, url: string) => ({ method, url }) as unknown as http.IncomingMessage;
+  it.each([
+    ["POST", "/core/publish", true],
+    ["POST", "/core/publish?signature=a-1-1-x86_64.pkg.tar.zst", true],
+    ["GET", "/core/publish", false],
+    ["POST", "/publish", false],
+    ["POST", "//publish", false],
+    ["POST", "/a/b/publish", false],
+    ["POST", "/vieter.v1.RepoService/ListRepos", false],
+    ["POST", "/core/republish", false],
+  ])("%s %s → %s", (method, url, expected) => {
+    expect(isPublish(req(method, url))).toBe(expected);
   });
 });

@@ -60,6 +60,28 @@ export function createPlainRouter(
   }
 }
 
+/**
+ * Whether a request is a GET or HEAD of `/<repo>/<arch>/<file>` (three
+ * segments, no query): what pacman asks for. RPC paths have two segments.
+ */
+export function isPacmanDownload(req: PlainRequest): boolean {
+  if (req.method !== "GET" && req.method !== "HEAD") return false;
+  const url = req.url ?? "";
+  if (url.charCodeAt(0) !== 47 /* "/" */ || url.includes("?") || url.includes("//")) return false;
+  let slashes = 0;
+  for (let i = 0; i < url.length; i++) if (url.charCodeAt(i) === 47) slashes++;
+  return slashes === 3 && !url.endsWith("/");
+}
+
+/** Whether a request is `POST /<repo>/publish` (any query): what build agents send. */
+export function isPublish(req: PlainRequest): boolean {
+  if (req.method !== "POST") return false;
+  const url = req.url ?? "";
+  const q = url.indexOf("?");
+  const path = q === -1 ? url : url.slice(0, q);
+  return path.endsWith("/publish") && path.lastIndexOf("/", path.length - 9) === 0 && path.length > 9;
+}
+
 /** Splits and percent-decodes a path; empty segments are dropped as in Vieter. */
 export function decodeSegments(pathname: string): string[] | undefined {
   const out: string[] = [];

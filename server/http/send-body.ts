@@ -6,6 +6,7 @@
 import { createReadStream } from "node:fs";
 import { pipeline } from "node:stream/promises";
 import { decideRange } from "./byte-ranges.js";
+import type { FileCache } from "./file-cache.js";
 import type { PlainRequest, PlainResponse } from "./route.js";
 
 /** What to send: bytes or a file, with validators. */
@@ -20,6 +21,8 @@ export interface Body {
   readonly data?: Buffer;
   /** The file, when on disk. */
   readonly path?: string;
+  /** Where a file's bytes may be kept in memory between requests. */
+  readonly cache?: FileCache;
 }
 
 const READ_CHUNK = 1 << 20;
@@ -53,13 +56,17 @@ export async function sendBody(req: PlainRequest, res: PlainResponse, body: Body
   const length = Math.max(0, end - start + 1);
   if (range.kind === "partial") headers["content-range"] = `bytes ${start}-${end}/${body.size}`;
   headers["content-length"] = length;
+  const sending = req.method !== "HEAD" && length > 0;
+  // Read (or find) a cached file before the head goes out, so a read error is still a clean 500.
+  const data =
+    body.data ?? (sending && body.path && body.cache ? await body.cache.read(body.path, body.size) : undefined);
   res.writeHead(range.kind === "partial" ? 206 : 200, headers);
-  if (req.method === "HEAD" || length === 0) {
+  if (!sending) {
     res.end();
     return;
   }
-  if (body.data) {
-    res.end(body.data.subarray(start, end + 1));
+  if (data) {
+    res.end(start === 0 && end === data.length - 1 ? data : data.subarray(start, end + 1));
     return;
   }
   if (body.path === undefined) throw new Error("body has neither data nor path");

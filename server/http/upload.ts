@@ -1,6 +1,7 @@
 /**
  * Streams a request body to a file, never holding it in memory, and stops at
- * a size limit (413) whether or not the client announced the length.
+ * a size limit (413) whether or not the client announced the length. The
+ * file is fsynced before it is closed, so publishing need not reopen it.
  */
 import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
@@ -24,7 +25,7 @@ export async function receiveBody(req: PlainRequest, path: string, maxBytes: num
     },
   });
   try {
-    await pipeline(req as NodeJS.ReadableStream, limiter, createWriteStream(path, { flags: "wx" }));
+    await pipeline(req as NodeJS.ReadableStream, limiter, createWriteStream(path, { flags: "wx", flush: true }));
   } catch (err) {
     await rm(path, { force: true });
     if (err instanceof ResourceExhaustedError) throw err;

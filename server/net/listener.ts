@@ -71,7 +71,9 @@ export async function listen(
   const h2Sockets = new WeakSet<Socket>();
   const server: net.Server = tls
     ? (h2 as unknown as net.Server)
-    : net.createServer((socket) => sniff(socket, h1, h2, h2Sockets));
+    : // noDelay as http.createServer sets it: with Nagle on, a response head and
+      // its body in separate writes wait ~40 ms for the client's delayed ACK.
+      net.createServer({ noDelay: true }, (socket) => sniff(socket, h1, h2, h2Sockets));
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));

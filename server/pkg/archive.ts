@@ -3,8 +3,7 @@
  * compression, hashes the file, decompresses, walks the tar entries, keeps
  * `.PKGINFO` and the file list. The archive is never held in memory.
  */
-import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
+import { type FileHandle, open } from "node:fs/promises";
 import { pipeline } from "node:stream/promises";
 import type { ReadEntry } from "tar";
 import { ResourceExhaustedError } from "../../lib/errors.js";
@@ -62,7 +61,15 @@ const PKGINFO_TYPES = new Set(["File", "OldFile", "ContiguousFile"]);
  */
 export async function readPackageArchive(path: string, limits: Partial<ArchiveLimits> = {}): Promise<PackageArchive> {
   const max = { ...DEFAULT_ARCHIVE_LIMITS, ...limits };
-  const compression = await detectFileCompression(path);
+  // One open for detection and reading; the stream closes the handle.
+  const file = await open(path, "r");
+  let compression: Compression;
+  try {
+    compression = await detectFileCompression(file);
+  } catch (error) {
+    await file.close();
+    throw error;
+  }
   const digest = new DigestStream();
   const decompressor = createDecompressor(compression);
   let decompressError: unknown;
@@ -102,7 +109,7 @@ export async function readPackageArchive(path: string, limits: Partial<ArchiveLi
       throw error;
     });
   try {
-    await pipeline(createReadStream(path), digest, decompressor, parse);
+    await pipeline(file.createReadStream({ start: 0, highWaterMark: 256 * 1024 }), digest, decompressor, parse);
   } catch (error) {
     // When parsing fails, pipeline may report the AbortError it then destroys
     // the decompressor with; the parse error (which may be the decompressor's
@@ -116,23 +123,18 @@ export async function readPackageArchive(path: string, limits: Partial<ArchiveLi
 }
 
 /** Reads the first bytes of the file and names its compression, or throws. */
-async function detectFileCompression(path: string): Promise<Compression> {
-  const file = await open(path, "r");
-  try {
-    const head = Buffer.alloc(DETECT_BYTES);
-    const { bytesRead } = await file.read(head, 0, DETECT_BYTES, 0);
-    if (bytesRead === 0) throw new InvalidPackageError("empty_file", "file is empty");
-    const compression = detectCompression(head.subarray(0, bytesRead));
-    if (compression === undefined) {
-      throw new InvalidPackageError(
-        "unsupported_compression",
-        "unsupported compression: expected a tar archive, plain or compressed with zstd, xz or gzip",
-      );
-    }
-    return compression;
-  } finally {
-    await file.close();
+async function detectFileCompression(file: FileHandle): Promise<Compression> {
+  const head = Buffer.alloc(DETECT_BYTES);
+  const { bytesRead } = await file.read(head, 0, DETECT_BYTES, 0);
+  if (bytesRead === 0) throw new InvalidPackageError("empty_file", "file is empty");
+  const compression = detectCompression(head.subarray(0, bytesRead));
+  if (compression === undefined) {
+    throw new InvalidPackageError(
+      "unsupported_compression",
+      "unsupported compression: expected a tar archive, plain or compressed with zstd, xz or gzip",
+    );
   }
+  return compression;
 }
 
 /** `.PKGINFO` as bsdtar matches it: after any leading `./`, possibly as a directory prefix. */

@@ -1,15 +1,15 @@
 /**
- * The durable part of a publish, with the arch-repo locks held: the file goes
- * into the pool (fsynced) before the rows that name it are committed, and the
- * served views change only after the commit.
+ * The durable part of a publish that creates an arch-repo, with the repo and
+ * arch-repo locks held: the file goes into the pool (fsynced) before the rows
+ * that name it are committed, and the served views change only after the
+ * commit. Publishes into existing arch-repos take commit-batch.ts instead.
  */
 import type { EntityManager } from "@mikro-orm/sqlite";
 import type { PackageArchive } from "../pkg/archive.js";
 import type { PackageInfo } from "../pkg/pkginfo.js";
 import { vercmp } from "../pkg/vercmp.js";
 import { ArchRepoEntity, type ArchRepoRow, RepoPackageEntity, type RepoPackageRow } from "../store/entities/repo.js";
-import { nextLastModified } from "./arch-repo-view.js";
-import { packageMembers } from "./db-members.js";
+import { type ServedPackage, nextLastModified } from "./arch-repo-view.js";
 import { type RepoState, loadView } from "./state.js";
 
 /** A validated package, ready to commit. */
@@ -22,6 +22,8 @@ export interface PreparedPackage {
   readonly upload: { readonly path: string; readonly signaturePath?: string };
   readonly desc: string;
   readonly files: string;
+  /** What the views will serve, archive members included (rendered before any lock is taken). */
+  readonly served: ServedPackage;
 }
 
 /** Commits `pkg` into the arch-repos `arches`; returns digests whose files may now be unused. */
@@ -50,7 +52,8 @@ export async function commitPackage(
         }
         const old = await tx.findOne(RepoPackageEntity, { archRepo, name: pkg.info.pkgname });
         if (old && old.sha256 !== sha) released.push(old.sha256);
-        const fields = rowFields(pkg, now);
+        // The row's time is the one the view's members were rendered with.
+        const fields = rowFields(pkg, pkg.served.publishedAt);
         if (old) tx.assign(old, fields);
         else tx.create(RepoPackageEntity, { archRepo, ...fields });
         archRepo.lastModified = nextLastModified(archRepo.lastModified, now);
@@ -64,7 +67,7 @@ export async function commitPackage(
         continue;
       }
       const view = await state.view(repo, arch);
-      view?.put(servedPackage(pkg, now), row.lastModified, row.serial);
+      view?.put(pkg.served, row.lastModified, row.serial);
     }
     return released;
   });
@@ -85,21 +88,6 @@ function rowFields(pkg: PreparedPackage, now: Date): Omit<RepoPackageRow, "id" |
     filesEntry: pkg.files,
     info: JSON.stringify(info),
     signature: pkg.signature ?? null,
-    publishedAt: now,
-  };
-}
-
-function servedPackage(pkg: PreparedPackage, now: Date) {
-  return {
-    name: pkg.info.pkgname,
-    version: pkg.info.pkgver,
-    arch: pkg.info.arch,
-    filename: pkg.filename,
-    sha256: pkg.archive.sha256,
-    compressedSize: pkg.archive.csize,
-    signed: pkg.signature !== undefined,
-    desc: pkg.desc,
-    members: packageMembers(`${pkg.info.pkgname}-${pkg.info.pkgver}`, pkg.desc, pkg.files, now),
     publishedAt: now,
   };
 }

@@ -3,19 +3,25 @@
  * arch-repos is one file). Uploads land in `tmp/` and are adopted into the
  * pool with write → fsync → rename → fsync(dir), so a file the database
  * names is always complete. Anything else found at start-up is swept.
+ * Publishes split adopt: each upload's fsync runs in its own request, and a
+ * batch's renames share one directory fsync.
  */
 import { randomUUID } from "node:crypto";
 import { mkdir, open, readdir, rename, rm, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
+import { CoalescedTask } from "./coalesced-task.js";
 
 /** The pool's folders and operations. */
 export class PackagePool {
   readonly tmpDir: string;
   readonly poolDir: string;
+  /** Concurrent callers share one directory fsync (the next one after their rename). */
+  private readonly dirSync: CoalescedTask;
 
   constructor(pkgDir: string) {
     this.tmpDir = join(pkgDir, "tmp");
     this.poolDir = join(pkgDir, "pool");
+    this.dirSync = new CoalescedTask(() => fsyncPath(this.poolDir));
   }
 
   /** Creates the folders. */
@@ -39,15 +45,35 @@ export class PackagePool {
    * pool already holds identical bytes the temp file is just dropped.
    */
   async adopt(tempPath: string, sha256: string, kind: "pkg" | "sig" = "pkg"): Promise<string> {
-    const target = this.pathOf(sha256, kind);
-    if (await exists(target)) {
-      await unlink(tempPath);
-      return target;
-    }
     await fsyncPath(tempPath);
+    if (await this.place(tempPath, sha256, kind)) await this.syncDir();
+    return this.pathOf(sha256, kind);
+  }
+
+  /** Makes a temp file's bytes durable (the first half of adopt; needs no lock). */
+  syncFile(tempPath: string): Promise<void> {
+    return fsyncPath(tempPath);
+  }
+
+  /**
+   * Renames a synced temp file into the pool (then call syncDir). A package
+   * file simply replaces one with the same digest (same bytes, atomically; a
+   * download in progress keeps the old inode); a signature already there is
+   * kept and the temp file dropped.
+   */
+  async place(tempPath: string, sha256: string, kind: "pkg" | "sig" = "pkg"): Promise<boolean> {
+    const target = this.pathOf(sha256, kind);
+    if (kind === "sig" && (await exists(target))) {
+      await unlink(tempPath);
+      return false;
+    }
     await rename(tempPath, target);
-    await fsyncPath(this.poolDir);
-    return target;
+    return true;
+  }
+
+  /** Makes renames into the pool durable. */
+  syncDir(): Promise<void> {
+    return this.dirSync.run();
   }
 
   /** Removes a pool file (missing is fine). */

@@ -1,8 +1,10 @@
 /**
- * Publishing a package file into a repo: read and validate it, pick the
- * arch-repos (`any` goes to the default arch and every existing arch-repo),
- * refuse a downgrade, make the file durable in the pool, commit the rows, and
- * only then update what the routes serve.
+ * Publishing a package file into a repo: read, validate and fsync it (in the
+ * request, in parallel with others), pick the arch-repos (`any` goes to the
+ * default arch and every existing arch-repo), then hand it to the arch-repos'
+ * group commit (commit-batch.ts), which refuses a downgrade, moves the file
+ * into the pool, commits the rows and only then updates what the routes
+ * serve. Creating an arch-repo takes the slower path of commit-package.ts.
  */
 import { readFile } from "node:fs/promises";
 import { FailedPreconditionError } from "../../lib/errors.js";
@@ -14,7 +16,9 @@ import { type PackageInfo, parsePkginfo } from "../pkg/pkginfo.js";
 import { encodeSignature } from "../pkg/signature.js";
 import { vercmp } from "../pkg/vercmp.js";
 import { ArchRepoEntity } from "../store/entities/repo.js";
+import { ARCH_REPO_MISSING, type BatchResult, batchKey } from "./commit-batch.js";
 import { type PreparedPackage, commitPackage } from "./commit-package.js";
+import { packageMembers } from "./db-members.js";
 import { releaseFiles } from "./release-files.js";
 import { type RepoState, archKey, repoKey } from "./state.js";
 
@@ -30,18 +34,26 @@ export interface PublishResult {
 export interface StagedUpload {
   readonly path: string;
   readonly signaturePath?: string;
+  /** Whether the files are already fsynced (the upload route does it as it writes). */
+  readonly synced?: boolean;
 }
 
 /** Publishes a staged upload into `repo`; the temp files are consumed. */
 export async function publishPackage(state: RepoState, repo: string, upload: StagedUpload): Promise<PublishResult> {
   validateRepoName(repo);
-  const pkg = await preparePackage(upload);
+  const pkg = await preparePackage(state, upload);
+  if (!upload.synced) {
+    await state.deps.pool.syncFile(upload.path);
+    if (upload.signaturePath) await state.deps.pool.syncFile(upload.signaturePath);
+  }
   const { info } = pkg;
   const { targets, released } =
     info.arch === "any"
       ? // The repo lock first: the set of arch-repos must not change under an `any` package.
         await state.locks.withKeys([repoKey(repo)], async () => {
           const targets = await anyTargets(state, repo);
+          const batched = await inBatch(state, repo, targets, pkg);
+          if (batched !== ARCH_REPO_MISSING) return { targets, released: batched };
           const keys = targets.map((a) => archKey(repo, a));
           return {
             targets,
@@ -53,13 +65,17 @@ export async function publishPackage(state: RepoState, repo: string, upload: Sta
   return { name: info.pkgname, version: info.pkgver, archs: targets };
 }
 
-/** An arch-specific package: the arch-repo lock, plus the repo lock when the arch-repo is new. */
+/** An arch-specific package: the group commit, or the repo lock too when the arch-repo is new. */
 async function publishToOne(state: RepoState, repo: string, arch: string, pkg: PreparedPackage): Promise<string[]> {
-  const existing = await state.locks.withKeys([archKey(repo, arch)], async () =>
-    (await state.view(repo, arch)) ? { released: await checkAndCommit(state, repo, [arch], pkg) } : undefined,
-  );
-  if (existing) return existing.released;
+  const batched = await inBatch(state, repo, [arch], pkg);
+  if (batched !== ARCH_REPO_MISSING) return batched;
   return state.locks.withKeys([repoKey(repo), archKey(repo, arch)], () => checkAndCommit(state, repo, [arch], pkg));
+}
+
+/** Commits through the arch-repos' group commit when they all exist. */
+async function inBatch(state: RepoState, repo: string, arches: string[], pkg: PreparedPackage): Promise<BatchResult> {
+  for (const arch of arches) if (!(await state.view(repo, arch))) return ARCH_REPO_MISSING;
+  return state.commits.submit(batchKey(repo, arches), { repo, arches, pkg });
 }
 
 /** Refuses a downgrade, then commits; the caller holds the arch-repo locks of `arches`. */
@@ -82,7 +98,7 @@ async function checkAndCommit(
   return commitPackage(state, repo, arches, pkg);
 }
 
-async function preparePackage(upload: StagedUpload): Promise<PreparedPackage> {
+async function preparePackage(state: RepoState, upload: StagedUpload): Promise<PreparedPackage> {
   const archive = await readPackageArchive(upload.path);
   const info: PackageInfo = parsePkginfo(archive.pkginfo);
   const filename = `${info.pkgname}-${info.pkgver}-${info.arch}.pkg.tar${COMPRESSION_EXTENSIONS[archive.compression]}`;
@@ -94,15 +110,22 @@ async function preparePackage(upload: StagedUpload): Promise<PreparedPackage> {
     md5: archive.md5,
     ...(signature ? { pgpsig: signature } : {}),
   };
-  return {
-    info,
-    archive,
+  const desc = renderDesc(info, facts);
+  const files = renderFiles(archive.files);
+  const publishedAt = state.deps.clock.now();
+  const served = {
+    name: info.pkgname,
+    version: info.pkgver,
+    arch: info.arch,
     filename,
-    signature,
-    upload,
-    desc: renderDesc(info, facts),
-    files: renderFiles(archive.files),
+    sha256: archive.sha256,
+    compressedSize: archive.csize,
+    signed: signature !== undefined,
+    desc,
+    members: packageMembers(`${info.pkgname}-${info.pkgver}`, desc, files, publishedAt),
+    publishedAt,
   };
+  return { info, archive, filename, signature, upload, desc, files, served };
 }
 
 /** Where an `any` package goes: the default arch and every arch-repo the repo has. */

@@ -8,7 +8,9 @@ import type { Clock } from "../clock.js";
 import { ArchRepoEntity, type ArchRepoRow, RepoPackageEntity } from "../store/entities/repo.js";
 import type { Store } from "../store/orm.js";
 import { ArchRepoView } from "./arch-repo-view.js";
+import { type BatchResult, type PublishJob, commitBatch } from "./commit-batch.js";
 import { packageMembers } from "./db-members.js";
+import { GroupCommitter } from "./group-commit.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import type { PackagePool } from "./pool.js";
 
@@ -40,6 +42,8 @@ export class RepoState {
   readonly locks = new KeyedMutex();
   /** Pool-file locks (by digest), taken after arch-repo locks. */
   readonly fileLocks = new KeyedMutex();
+  /** Publishes into existing arch-repos, batched per set of arch-repos. */
+  readonly commits = new GroupCommitter<PublishJob, BatchResult>((_key, jobs) => commitBatch(this, jobs));
   private readonly views = new Map<string, Promise<ArchRepoView | undefined>>();
 
   constructor(readonly deps: RepoDeps) {}
