@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { registerAgent } from "./commands/agent.js";
+import { registerJobs } from "./commands/jobs/index.js";
 import { registerRepos } from "./commands/repos/index.js";
 import { registerSchedule } from "./commands/schedule/preview.js";
 import { type RoleRunner, registerServer } from "./commands/server.js";
@@ -66,7 +67,7 @@ export function buildProgram(roles: Roles, setExit: (code: number) => void, io: 
   registerTargets(program, ctx);
   registerRepos(program, ctx);
   registerSchedule(program, ctx);
-  // @TODO(#7): jobs, logs, agents and aur groups register here the same way.
+  registerJobs(program, ctx);
   return program;
 }
 
