@@ -6,6 +6,7 @@
 import { Command, CommanderError } from "commander";
 import { registerAgent } from "./commands/agent.js";
 import { registerJobs } from "./commands/jobs/index.js";
+import { registerLogs } from "./commands/logs/index.js";
 import { registerRepos } from "./commands/repos/index.js";
 import { registerSchedule } from "./commands/schedule/preview.js";
 import { type RoleRunner, registerServer } from "./commands/server.js";
@@ -68,6 +69,7 @@ export function buildProgram(roles: Roles, setExit: (code: number) => void, io: 
   registerRepos(program, ctx);
   registerSchedule(program, ctx);
   registerJobs(program, ctx);
+  registerLogs(program, ctx);
   return program;
 }
 
