@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { registerAgent } from "./commands/agent.js";
+import { registerAgents } from "./commands/agents/index.js";
 import { registerJobs } from "./commands/jobs/index.js";
 import { registerLogs } from "./commands/logs/index.js";
 import { registerRepos } from "./commands/repos/index.js";
@@ -70,6 +71,7 @@ export function buildProgram(roles: Roles, setExit: (code: number) => void, io: 
   registerSchedule(program, ctx);
   registerJobs(program, ctx);
   registerLogs(program, ctx);
+  registerAgents(program, ctx);
   return program;
 }
 
