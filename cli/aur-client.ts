@@ -50,7 +50,9 @@ async function call(aur: Aur, path: string): Promise<AurPackage[]> {
   try {
     res = await fetch(`${aur.url}${path}`, { headers: { accept: "application/json" } });
   } catch (err) {
-    const reason = (err as Error & { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+    // fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, "bad port") is its cause.
+    const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause;
+    const reason = cause?.code ?? cause?.message ?? (err as Error).message;
     throw new CliError(
       `cannot reach the AUR at ${aur.url} (${reason}); the address comes from ${aur.source}`,
       EXIT.connection,

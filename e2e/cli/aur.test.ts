@@ -4,6 +4,7 @@
  * reachable here) and a real Vieter server for the targets `aur add` creates.
  */
 import { writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestServer, startTestServer } from "../setup/server.js";
@@ -20,6 +21,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([srv.stop(), aur.close(), cli.cleanup()]);
 });
+
+/** A port nothing listens on: one the system just handed out and took back. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
 
 describe("vieter aur search (recorded AUR responses)", () => {
   it("lists matches most voted first as a table, raw rows and JSON", async () => {
@@ -61,9 +71,10 @@ describe("vieter aur search (recorded AUR responses)", () => {
   });
 
   it("reports the AUR's own error, an unreachable AUR and a too-short term", async () => {
+    const closed = await closedPort();
     const [tooMany, unreachable, short] = await Promise.all([
       cli.run(["aur", "search", "py", "--aur-url", aur.url]),
-      cli.run(["aur", "search", "paru"], { VIETER_AUR_URL: "http://127.0.0.1:1" }),
+      cli.run(["aur", "search", "paru"], { VIETER_AUR_URL: `http://127.0.0.1:${closed}` }),
       cli.run(["aur", "search", " x", "--aur-url", aur.url]),
     ]);
     expect(tooMany).toMatchObject({
