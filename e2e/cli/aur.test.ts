@@ -83,8 +83,7 @@ describe("vieter aur search (recorded AUR responses)", () => {
     });
     expect(unreachable).toMatchObject({
       code: 3,
-      stderr:
-        "error: cannot reach the AUR at http://127.0.0.1:1 (ECONNREFUSED); the address comes from VIETER_AUR_URL\n",
+      stderr: `error: cannot reach the AUR at http://127.0.0.1:${closed} (ECONNREFUSED); the address comes from VIETER_AUR_URL\n`,
     });
     expect(short).toMatchObject({ code: 2, stderr: "error: the AUR searches for at least two characters\n" });
   });
