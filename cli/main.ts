@@ -7,6 +7,7 @@ import { Command, CommanderError } from "commander";
 import { registerAgent } from "./commands/agent.js";
 import { registerAgents } from "./commands/agents/index.js";
 import { registerAur } from "./commands/aur/index.js";
+import { registerCompletion } from "./commands/completion/index.js";
 import { registerJobs } from "./commands/jobs/index.js";
 import { registerLogs } from "./commands/logs/index.js";
 import { registerRepos } from "./commands/repos/index.js";
@@ -76,6 +77,7 @@ export function buildProgram(roles: Roles, setExit: (code: number) => void, io: 
   registerLogs(program, ctx);
   registerAgents(program, ctx);
   registerAur(program, ctx);
+  registerCompletion(program, ctx);
   return program;
 }
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestServer, startTestServer } from "../setup/server.js";
 import { FAKE_AGENT, type FakeAgent, startFakeAgent } from "./setup/fake-agent.js";
-import { type CliRunner, createCliRunner, rawRows, testLocalTime } from "./setup/run-cli.js";
+import { type CliRunner, createCliRunner, rawRows } from "./setup/run-cli.js";
 
 let srv: TestServer;
 let cli: CliRunner;
@@ -53,7 +53,6 @@ describe("vieter agents (fake build executor instead of a container)", () => {
     expect(seen.slice(0, 6)).toEqual([FAKE_AGENT.name, "ready", "x86_64,aarch64", "0/4", "", "test"]);
     // Heartbeats move the time between the two calls; its format is what is checked here.
     expect(seen[6]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
-    expect(testLocalTime(new Date(agents[0].lastSeenTime))).toMatch(/^\d{4}-/);
   });
 
   it("drains an agent so it takes no new jobs, and --undo lets it build again", async () => {
