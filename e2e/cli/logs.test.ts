@@ -188,4 +188,12 @@ describe("vieter logs (fake build executor instead of a container)", () => {
     expect((await cli.run(["logs", "info", String(log!.id), "-r"])).code).toBe(1);
     expect((await listJson()).map((l) => l.jobId)).toEqual([failJob]);
   });
+
+  it("builds with --follow --json: the ended jobs go to stdout as one document (last: its log would upset the lists)", async () => {
+    expect((await cli.run(["targets", "add", "https://example.com/other.git", "cli-logs-other"])).code).toBe(0);
+    const res = await cli.run(["targets", "build", "3", "--follow", "--json"]);
+    expect(res.code).toBe(0);
+    const { jobs } = JSON.parse(res.stdout);
+    expect(jobs).toEqual([expect.objectContaining({ targetId: 3, state: "skipped", agent: FAKE_AGENT.name })]);
+  });
 });
