@@ -9,7 +9,7 @@ import { id } from "../../arguments.js";
 import type { CliContext } from "../../context.js";
 import { EXIT, UsageError } from "../../errors.js";
 import { renderRawRows } from "../../output/table.js";
-import { FINAL_STATES, GOOD_STATES, JOB_COLUMNS, jobChangeLine, jobView } from "../../output/jobs.js";
+import { FINAL_STATES, GOOD_STATES, JOB_LIST_COLUMNS, jobChangeLine, jobView } from "../../output/jobs.js";
 import { examples } from "../help.js";
 
 interface WatchOptions {
@@ -22,7 +22,7 @@ export function registerJobsWatch(jobs: Command, ctx: CliContext): void {
   jobs
     .command("watch")
     .description(
-      "Print job changes as they happen: a line per change (with -r the job's list columns, with --json one " +
+      "Print job changes as they happen: a line per change (with -r the columns of `jobs list`, with --json one " +
         "JSON object per line). With --job, starts with the job's current state and ends when the job ends; " +
         "the exit status is 1 unless it succeeded or was skipped. Otherwise runs until interrupted.",
     )
@@ -44,7 +44,7 @@ export function registerJobsWatch(jobs: Command, ctx: CliContext): void {
         try {
           for await (const { job } of stream) {
             const view = jobView(job!);
-            output.event(jobChangeLine(view), renderRawRows([view], JOB_COLUMNS).trimEnd(), view);
+            output.event(jobChangeLine(view), renderRawRows([view], JOB_LIST_COLUMNS).trimEnd(), view);
             if (opts.job !== undefined && FINAL_STATES.has(job!.state)) {
               if (!GOOD_STATES.has(job!.state)) ctx.setExit(EXIT.failed);
               return;
