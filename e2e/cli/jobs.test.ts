@@ -196,4 +196,31 @@ describe("vieter jobs (fake build executor instead of a container)", () => {
     expect(badState.stderr).toContain("must be one of queued, dispatched, running, succeeded");
     expect(both).toMatchObject({ code: 2, stderr: "error: choose one of --job and --target\n" });
   });
+
+  it("watches every job of a target until interrupted (last: it adds jobs)", async () => {
+    const watch = cli.start(["jobs", "watch", "--target", "1"]);
+    // Nothing tells when the stream is open: build until a whole job shows up in it.
+    let job = 0;
+    do {
+      job = await build(1);
+      agent.release(job);
+      await cli.run(["jobs", "watch", "--job", String(job)]);
+    } while (!watch.stdout().includes(`job ${job} (target 1, x86_64) succeeded`));
+    const other = await build(3);
+    const next = await build(1);
+    await watch.waitForStdout(`job ${next} (target 1, x86_64) running on cli-agent`);
+    watch.interrupt();
+    agent.release(next);
+    const res = await watch.done;
+    expect(res.stdout).not.toContain(`job ${other} `);
+    const lines = res.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => l.slice(21));
+    expect(lines.slice(-3)).toEqual([
+      `job ${next} (target 1, x86_64) queued`,
+      `job ${next} (target 1, x86_64) dispatched on cli-agent`,
+      `job ${next} (target 1, x86_64) running on cli-agent`,
+    ]);
+  });
 });

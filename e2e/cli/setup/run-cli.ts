@@ -32,6 +32,8 @@ export interface RunningCli {
   /** Resolves once stdout contains `text` (rejects if the process ends first). */
   waitForStdout(text: string): Promise<void>;
   readonly done: Promise<CliResult>;
+  /** Sends SIGINT, as Ctrl-C would, to a command that runs until interrupted. */
+  interrupt(): void;
 }
 
 /** A runner bound to one home directory. */
@@ -72,6 +74,7 @@ export async function createCliRunner(server?: { baseUrl: string; apiKey: string
       return {
         stdout: () => out,
         done,
+        interrupt: () => void child.kill("SIGINT"),
         waitForStdout: (text) =>
           new Promise<void>((resolve, reject) => {
             const check = () => {
