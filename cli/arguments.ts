@@ -3,6 +3,7 @@
  * sent: a bad value is a usage error that names the argument.
  */
 import { InvalidArgumentError } from "commander";
+import { JobState } from "../gen/vieter/v1/job_service_pb.js";
 
 /** An integer from `min` to `max`. */
 export function integer(min: number, max: number): (value: string) => number {
@@ -35,3 +36,23 @@ export function archList(value: string, previous: string[] | undefined): string[
     .filter((s) => s !== "");
   return [...(previous ?? []), ...items];
 }
+
+/**
+ * `--state` / `--result`: job states by their lower-case names, repeatable
+ * and comma-separated; accumulates into one list.
+ */
+export function jobStateList(value: string, previous: JobState[] | undefined): JobState[] {
+  const states = archList(value, undefined).map((word) => {
+    const state: unknown = JobState[word.toUpperCase() as keyof typeof JobState];
+    if (typeof state !== "number" || state === JobState.UNSPECIFIED) {
+      throw new InvalidArgumentError(`must be one of ${JOB_STATE_WORDS.join(", ")}`);
+    }
+    return state as JobState;
+  });
+  return [...(previous ?? []), ...states];
+}
+
+/** Every job state as the CLI spells it. */
+export const JOB_STATE_WORDS = Object.keys(JobState)
+  .filter((k) => Number.isNaN(Number(k)) && k !== "UNSPECIFIED")
+  .map((k) => k.toLowerCase());

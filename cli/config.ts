@@ -11,6 +11,9 @@ import { UsageError } from "./errors.js";
 /** Where `vieter server` listens by default. */
 export const DEFAULT_ADDRESS = "http://localhost:8000";
 
+/** The AUR `aur search` and `aur add` ask by default. */
+export const DEFAULT_AUR_URL = "https://aur.archlinux.org";
+
 /** What the client needs to reach the server, and where each value came from. */
 export interface ClientSettings {
   /** Base URL without a trailing slash. */
@@ -72,6 +75,23 @@ export function resolveSettings(input: SettingsInput): ClientSettings {
     apiKey,
     apiKeySource: input.apiKey !== undefined ? "the --api-key flag" : describe(sources.api_key!, input.env),
   };
+}
+
+/** The AUR's base URL and where it came from: `--aur-url`, else `aur_url` (file or VIETER_AUR_URL). */
+export function resolveAurUrl(input: Omit<SettingsInput, "address" | "apiKey"> & { aurUrl?: string | undefined }): {
+  url: string;
+  source: string;
+} {
+  if (input.aurUrl !== undefined) {
+    const problem = addressProblem(input.aurUrl);
+    if (problem) throw new UsageError(`--aur-url ${JSON.stringify(input.aurUrl)} ${problem}`);
+    return { url: input.aurUrl.replace(/\/+$/, ""), source: "the --aur-url flag" };
+  }
+  const { values, sources } = loadConfig(
+    { aur_url: stringKey(DEFAULT_AUR_URL, addressProblem) },
+    { file: input.configFile, fileRequired: input.configFileGiven, env: input.env },
+  );
+  return { url: values.aur_url.replace(/\/+$/, ""), source: describe(sources.aur_url, input.env) };
 }
 
 function describe(source: ConfigSource, env: NodeJS.ProcessEnv): string {

@@ -6,7 +6,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { type ClientSettings, resolveSettings } from "./config.js";
+import { type ClientSettings, resolveAurUrl, resolveSettings } from "./config.js";
 import { type Connection, createConnection } from "./connection.js";
 import { UsageError, explain } from "./errors.js";
 import { type Output, type OutputMode, type OutputStreams, createOutput } from "./output/output.js";
@@ -25,6 +25,7 @@ export interface GlobalOptions {
   configFile?: string;
   address?: string;
   apiKey?: string;
+  aurUrl?: string;
   raw?: boolean;
   json?: boolean;
 }
@@ -36,6 +37,8 @@ export interface CliContext {
   output(): Output;
   /** Address and key; reads the config file and environment on first use. */
   settings(): ClientSettings;
+  /** The AUR's base URL (`--aur-url`, `aur_url`) and where it came from; needs no API key. */
+  aur(): { url: string; source: string };
   /** The connection to the server, opened on first use. */
   connection(): Connection;
   /** Sets the exit status without stopping (e.g. one of several uploads failed). */
@@ -84,6 +87,15 @@ export function createContext(program: Command, io: CliIo, setExit: (code: numbe
         env: io.env,
       });
       return settings;
+    },
+    aur() {
+      const g = globals();
+      return resolveAurUrl({
+        configFile: g.configFile ?? defaultConfigFile(),
+        configFileGiven: g.configFile !== undefined,
+        aurUrl: g.aurUrl,
+        env: io.env,
+      });
     },
     connection() {
       connection ??= createConnection(ctx.settings());

@@ -5,12 +5,17 @@
  */
 import { Command, CommanderError } from "commander";
 import { registerAgent } from "./commands/agent.js";
+import { registerAgents } from "./commands/agents/index.js";
+import { registerAur } from "./commands/aur/index.js";
+import { registerCompletion } from "./commands/completion/index.js";
+import { registerJobs } from "./commands/jobs/index.js";
+import { registerLogs } from "./commands/logs/index.js";
 import { registerRepos } from "./commands/repos/index.js";
 import { registerSchedule } from "./commands/schedule/preview.js";
 import { type RoleRunner, registerServer } from "./commands/server.js";
 import { registerTargets } from "./commands/targets/index.js";
 import { type CliIo, createContext, defaultConfigFile, processIo } from "./context.js";
-import { DEFAULT_ADDRESS } from "./config.js";
+import { DEFAULT_ADDRESS, DEFAULT_AUR_URL } from "./config.js";
 import { EXIT } from "./errors.js";
 
 export type { RoleRunner } from "./commands/server.js";
@@ -28,7 +33,8 @@ const GLOBAL_HELP = `
 Client configuration (all optional; flags win over environment, environment over the file):
   address   server URL          --address, VIETER_ADDRESS (default ${DEFAULT_ADDRESS})
   api_key   the server's key    --api-key, VIETER_API_KEY, VIETER_API_KEY_FILE
-  Both are read from the TOML file given with -f (default ~/.vieterrc), e.g.
+  aur_url   the AUR             --aur-url, VIETER_AUR_URL (default ${DEFAULT_AUR_URL})
+  All are read from the TOML file given with -f (default ~/.vieterrc), e.g.
     address = "https://vieter.example.com"
     api_key = "..."
 
@@ -50,6 +56,7 @@ export function buildProgram(roles: Roles, setExit: (code: number) => void, io: 
     .option("-f, --config-file <path>", `TOML config file (default: ${DEFAULT_CONFIG_FILE} if it exists)`)
     .option("--address <url>", `server URL (default: ${DEFAULT_ADDRESS})`)
     .option("--api-key <key>", "the server's API key (visible to other users in ps; prefer VIETER_API_KEY_FILE)")
+    .option("--aur-url <url>", `the AUR for \`vieter aur\` (default: ${DEFAULT_AUR_URL})`)
     .option("-r, --raw", "tab-separated output without a header, for scripts")
     .option("--json", "one JSON document, for scripts")
     .addHelpText("after", GLOBAL_HELP)
@@ -66,7 +73,11 @@ export function buildProgram(roles: Roles, setExit: (code: number) => void, io: 
   registerTargets(program, ctx);
   registerRepos(program, ctx);
   registerSchedule(program, ctx);
-  // @TODO(#7): jobs, logs, agents and aur groups register here the same way.
+  registerJobs(program, ctx);
+  registerLogs(program, ctx);
+  registerAgents(program, ctx);
+  registerAur(program, ctx);
+  registerCompletion(program, ctx);
   return program;
 }
 

@@ -1,7 +1,7 @@
-/** How jobs look in each output mode (`targets build` now; `jobs …` later). */
+/** How jobs look in each output mode (`jobs …`, `targets build`). */
 import { FailureStep, type Job, JobReason, JobState } from "../../gen/vieter/v1/job_service_pb.js";
 import { dateOf, enumWord, localTime } from "./format.js";
-import type { Column } from "./table.js";
+import type { Column, Field } from "./table.js";
 
 /** Why a job did not succeed, in `--json`. */
 export interface FailureView {
@@ -30,6 +30,31 @@ export interface JobView {
   endTime: Date | null;
 }
 
+/** States a job never leaves. */
+export const FINAL_STATES: ReadonlySet<JobState> = new Set([
+  JobState.SUCCEEDED,
+  JobState.FAILED,
+  JobState.SKIPPED,
+  JobState.TIMED_OUT,
+  JobState.CANCELLED,
+  JobState.LOST,
+]);
+
+/** Final states that count as "the build did its job" for exit statuses. */
+export const GOOD_STATES: ReadonlySet<JobState> = new Set([JobState.SUCCEEDED, JobState.SKIPPED]);
+
+/** The view of a failure cause, or null. */
+export function failureView(cause: Job["cause"]): FailureView | null {
+  return cause === undefined
+    ? null
+    : {
+        step: enumWord(FailureStep, cause.step),
+        exitCode: cause.exitCode ?? null,
+        message: cause.message,
+        lastLines: [...cause.lastLines],
+      };
+}
+
 /** The view of a job message. */
 export function jobView(j: Job): JobView {
   return {
@@ -42,15 +67,7 @@ export function jobView(j: Job): JobView {
     agent: j.agent,
     attempt: j.attempt,
     retryOfJobId: Number(j.retryOfJobId),
-    cause:
-      j.cause === undefined
-        ? null
-        : {
-            step: enumWord(FailureStep, j.cause.step),
-            exitCode: j.cause.exitCode ?? null,
-            message: j.cause.message,
-            lastLines: [...j.cause.lastLines],
-          },
+    cause: failureView(j.cause),
     createTime: dateOf(j.createTime),
     dueTime: dateOf(j.dueTime),
     dispatchTime: dateOf(j.dispatchTime),
@@ -69,3 +86,53 @@ export const JOB_COLUMNS: readonly Column<JobView>[] = [
   { header: "force", cell: (j) => (j.force ? "yes" : "no"), raw: (j) => String(j.force) },
   { header: "created", cell: (j) => localTime(j.createTime) },
 ];
+
+/** `jobs list` adds who ran it and when it ended to the columns above. */
+export const JOB_LIST_COLUMNS: readonly Column<JobView>[] = [
+  ...JOB_COLUMNS,
+  { header: "agent", cell: (j) => j.agent },
+  { header: "ended", cell: (j) => localTime(j.endTime) },
+];
+
+/** The failure's lines of a record (none when there is no cause). */
+export function failureFields(cause: FailureView | null): Field[] {
+  if (cause === null) return [];
+  return [
+    ["failed step", cause.step],
+    ["exit code", cause.exitCode === null ? "(none)" : String(cause.exitCode), String(cause.exitCode ?? "")],
+    ["message", cause.message],
+    ["last lines", cause.lastLines.join(" | "), cause.lastLines.join(" | ")],
+  ];
+}
+
+/** `jobs info`: every field of a job. */
+export function jobFields(j: JobView): Field[] {
+  return [
+    ["id", String(j.id)],
+    ["target", String(j.targetId)],
+    ["arch", j.arch],
+    ["state", j.state],
+    ["reason", j.reason],
+    ["force", j.force ? "yes" : "no", String(j.force)],
+    ["agent", j.agent || "(none yet)", j.agent],
+    ["attempt", String(j.attempt)],
+    ["retry of", j.retryOfJobId === 0 ? "(first attempt)" : String(j.retryOfJobId), String(j.retryOfJobId)],
+    ["created", localTime(j.createTime)],
+    ["due", localTime(j.dueTime)],
+    ["dispatched", localTime(j.dispatchTime)],
+    ["started", localTime(j.startTime)],
+    ["ended", localTime(j.endTime)],
+    ...failureFields(j.cause),
+  ];
+}
+
+/**
+ * One line for a change seen by `jobs watch` (table mode), stamped with the
+ * time of the job's latest step so it says when the change happened.
+ */
+export function jobChangeLine(j: JobView): string {
+  const at = j.endTime ?? j.startTime ?? j.dispatchTime ?? j.createTime;
+  const why = j.cause ? `: ${j.cause.step}: ${j.cause.message}` : "";
+  const agent = j.agent ? ` on ${j.agent}` : "";
+  return `${localTime(at)}  job ${j.id} (target ${j.targetId}, ${j.arch}) ${j.state}${agent}${why}`;
+}

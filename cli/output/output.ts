@@ -30,6 +30,11 @@ export interface Output {
   text(text: string): void;
   /** The JSON document, in json mode only (for commands that print lines as they go). */
   document(json: unknown): void;
+  /**
+   * One item of a stream as it arrives (`jobs watch`): a line for people, a
+   * raw line, or one compact JSON document per line (JSON Lines).
+   */
+  event(line: string, raw: string, json: unknown): void;
 }
 
 /** Creates the output for `mode`. */
@@ -60,6 +65,9 @@ export function createOutput(mode: OutputMode, streams: OutputStreams): Output {
     },
     document(document) {
       if (mode === "json") json(document);
+    },
+    event(line, raw, document) {
+      out(mode === "json" ? `${JSON.stringify(document)}\n` : `${mode === "raw" ? raw : line}\n`);
     },
   };
 }

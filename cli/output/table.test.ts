@@ -74,4 +74,16 @@ describe("output modes", () => {
     json.output.done("Target added with id 3", "3", { id: 3, at: new Date(0) });
     expect(JSON.parse(json.out.stdout)).toEqual({ id: 3, at: "1970-01-01T00:00:00.000Z" });
   });
+
+  it("prints stream events as lines for people, raw lines, or one compact JSON object per line", () => {
+    for (const [mode, expected] of [
+      ["table", "job 1 running\njob 1 succeeded\n"],
+      ["raw", "1\trunning\n1\tsucceeded\n"],
+      ["json", '{"id":1,"state":"running"}\n{"id":1,"state":"succeeded"}\n'],
+    ] as const) {
+      const { out, output } = capture(mode);
+      for (const state of ["running", "succeeded"]) output.event(`job 1 ${state}`, `1\t${state}`, { id: 1, state });
+      expect(out.stdout).toBe(expected);
+    }
+  });
 });

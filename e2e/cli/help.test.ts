@@ -33,6 +33,10 @@ describe("help", () => {
       expect.arrayContaining(["server", "targets", "list", "add", "info", "edit", "remove", "build", "repos"]),
     );
     expect(names).toEqual(expect.arrayContaining(["packages", "package", "publish", "schedule"]));
+    expect(names).toEqual(
+      expect.arrayContaining(["jobs", "watch", "logs", "content", "follow", "agents", "drain", "aur", "search"]),
+    );
+    expect(names).toContain("completion");
     for (const cmd of commands) {
       const help = helpOf(cmd, out);
       expect(cmd.description(), cmd.name()).not.toBe("");
@@ -52,7 +56,10 @@ describe("help", () => {
         cli.run(["targets", "list", "--limit", "many"]),
       ]);
       expect(root.code).toBe(0);
-      for (const word of ["server", "targets", "repos", "schedule", "-r, --raw", "--json", "Exit status"]) {
+      for (const word of ["server", "targets", "repos", "schedule", "jobs", "logs", "agents", "aur", "--aur-url"]) {
+        expect(root.stdout).toContain(word);
+      }
+      for (const word of ["completion", "-r, --raw", "--json", "Exit status"]) {
         expect(root.stdout).toContain(word);
       }
       expect(edit.code).toBe(0);

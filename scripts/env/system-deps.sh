@@ -17,6 +17,7 @@ declare -A NEED=(
   [git]=git
   [curl]=curl
   [openssl]=openssl
+  [zsh]=zsh
 )
 
 missing=()

@@ -26,10 +26,22 @@ export interface CliResult {
 /** Runs `vieter` with arguments and extra environment (a value of undefined removes a variable). */
 export type RunCli = (args: readonly string[], env?: Record<string, string | undefined>) => Promise<CliResult>;
 
+/** A `vieter` process still running: what it printed so far, and its end. */
+export interface RunningCli {
+  readonly stdout: () => string;
+  /** Resolves once stdout contains `text` (rejects if the process ends first). */
+  waitForStdout(text: string): Promise<void>;
+  readonly done: Promise<CliResult>;
+  /** Sends SIGINT, as Ctrl-C would, to a command that runs until interrupted. */
+  interrupt(): void;
+}
+
 /** A runner bound to one home directory. */
 export interface CliRunner {
   readonly home: string;
   readonly run: RunCli;
+  /** Starts `vieter` without waiting for it, for commands that stream (follow, watch). */
+  readonly start: (args: readonly string[], env?: Record<string, string | undefined>) => RunningCli;
   /** Runs `vieter` on a pseudo-terminal (util-linux `script`); stdout and stderr arrive mixed in `stdout`. */
   readonly runInTerminal: RunCli;
   cleanup(): Promise<void>;
@@ -54,6 +66,28 @@ export async function createCliRunner(server?: { baseUrl: string; apiKey: string
   return {
     home,
     run: (args, env = {}) => collect(start(process.execPath, [BIN, ...args], env)),
+    start(args, env = {}) {
+      const child = start(process.execPath, [BIN, ...args], env);
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+      const done = collect(child);
+      return {
+        stdout: () => out,
+        done,
+        interrupt: () => void child.kill("SIGINT"),
+        waitForStdout: (text) =>
+          new Promise<void>((resolve, reject) => {
+            const check = () => {
+              if (!out.includes(text)) return;
+              child.stdout.off("data", check);
+              resolve();
+            };
+            child.stdout.on("data", check);
+            check();
+            void done.then((r) => reject(new Error(`vieter ended (${r.code}) before printing ${text}: ${r.stderr}`)));
+          }),
+      };
+    },
     runInTerminal(args, env = {}) {
       const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
       return collect(start("script", ["-qec", quoted, "/dev/null"], env));
