@@ -25,7 +25,7 @@ import {
   finishJob,
   getJob,
   isFinal,
-  retryJob,
+  retryIfTransient,
   startJob,
 } from "../jobs/index.js";
 import type { Store } from "../store/orm.js";
@@ -47,6 +47,8 @@ export interface AgentHubDeps {
   readonly defaults: BuildDefaults;
   readonly leaseSeconds: number;
   readonly heartbeatSeconds: number;
+  /** Automatic retries of a job whose failure may pass (config max_transient_retries). */
+  readonly maxTransientRetries: number;
   readonly logs?: BuildLogSink;
 }
 
@@ -61,9 +63,6 @@ export interface AgentInfo {
   readonly draining: boolean;
   readonly connected: boolean;
 }
-
-/** A job loses its lease this many times before it is not re-queued again. */
-const MAX_ATTEMPTS_AFTER_LOSS = 2;
 
 /** Connected agents and the jobs they hold. */
 export class AgentHub {
@@ -163,6 +162,7 @@ export class AgentHub {
     const job = await finishJob(this.env(), jobId, session.name, state, cause);
     session.running.delete(jobId);
     await this.deps.logs?.close(job);
+    await this.retryIfTransient(job);
     this.requestDispatch();
   }
 
@@ -247,7 +247,7 @@ export class AgentHub {
     }
   }
 
-  /** Declares expired leases lost and re-queues each lost job once. */
+  /** Declares expired leases lost and re-queues them (up to max_transient_retries). */
   async sweepLeases(): Promise<void> {
     try {
       const lost = await expireLeases(this.env());
@@ -255,12 +255,18 @@ export class AgentHub {
         for (const s of this.sessions.values()) s.running.delete(job.id);
         this.deps.logger.warn({ job: job.id, agent: job.agent }, "job lost: its agent stopped renewing the lease");
         await this.deps.logs?.close(job);
-        if (job.attempt < MAX_ATTEMPTS_AFTER_LOSS) await retryJob(this.env(), job.id);
+        await this.retryIfTransient(job);
       }
       if (lost.length > 0) this.requestDispatch();
     } catch (err) {
       this.deps.logger.error({ err }, "lease sweep failed");
     }
+  }
+
+  private async retryIfTransient(job: Job): Promise<void> {
+    const retry = await retryIfTransient(this.env(), job, this.deps.maxTransientRetries);
+    if (retry)
+      this.deps.logger.info({ job: job.id, retry: retry.id, attempt: retry.attempt }, "transient failure retried");
   }
 
   /** A reconnecting agent keeps the jobs it still holds; anything else it runs must stop. */

@@ -1,14 +1,13 @@
 /** The agent protocol through AgentService over an in-memory transport, with a real SQLite file. */
-import type { MessageInitShape } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { AgentService, type ConnectRequestSchema, type ConnectResponse } from "../../gen/vieter/v1/agent_service_pb.js";
+import { AgentService } from "../../gen/vieter/v1/agent_service_pb.js";
 import { FailureStep, JobService, JobState } from "../../gen/vieter/v1/job_service_pb.js";
 import { TargetKind, TargetService } from "../../gen/vieter/v1/target_service_pb.js";
 import { PROTOCOL_VERSION } from "../../lib/agent-protocol.js";
-import { AsyncQueue } from "../../lib/async-queue.js";
 import { TEST_KEY, type TestContext, createTestContext } from "../testing/app-context.js";
 import { routerClient } from "./testing.js";
+import { openAgent as openScriptedAgent } from "./testing-agent.js";
 
 const TOKENS = new Map([
   ["builder-a", "token-a-0123456789abcdef"],
@@ -25,33 +24,12 @@ afterEach(async () => {
   await ctx.dispose();
 });
 
-type Request = MessageInitShape<typeof ConnectRequestSchema>;
-
 /** An agent's end of Connect: send messages, read what the server pushes. */
-function openAgent(
+const openAgent = (
   name: string,
   hello: { capacity?: number; protocolVersion?: number } = {},
   token = TOKENS.get(name)!,
-) {
-  const outgoing = new AsyncQueue<Request>();
-  outgoing.push({
-    message: {
-      case: "hello",
-      value: { name, arches: ["x86_64"], capacity: 1, version: "test", protocolVersion: PROTOCOL_VERSION, ...hello },
-    },
-  });
-  const stream = routerClient(ctx, AgentService, token).connect(outgoing)[Symbol.asyncIterator]();
-  return {
-    send: (m: Request) => outgoing.push(m),
-    next: async (): Promise<ConnectResponse> => {
-      const r = await stream.next();
-      if (r.done) throw new Error("stream ended");
-      return r.value;
-    },
-    end: () => outgoing.close(),
-    stream,
-  };
-}
+) => openScriptedAgent(ctx, name, token, hello);
 
 async function newTarget(url = "https://example.com/a.git"): Promise<bigint> {
   const res = await routerClient(ctx, TargetService, TEST_KEY).createTarget({
@@ -124,7 +102,7 @@ describe("AgentService.Connect", () => {
     agent.end();
   });
 
-  it("declares a silent agent's job lost, re-queues it once, and another agent gets it", async () => {
+  it("declares a silent agent's job lost, re-queues it, and another agent gets it", async () => {
     const a = openAgent("builder-a");
     await a.next();
     const [job] = (await jobs().buildTarget({ targetId: await newTarget() })).jobs;
