@@ -23,7 +23,6 @@ import {
   expireLeases,
   extendLease,
   finishJob,
-  getJob,
   isFinal,
   retryIfTransient,
   startJob,
@@ -156,7 +155,8 @@ export class AgentHub {
     if (!session.running.has(jobId))
       throw new PermissionDeniedError(`agent ${session.name} does not hold job ${jobId}`);
     if (state === "running") {
-      await startJob(this.env(), jobId, session.name);
+      const job = await startJob(this.env(), jobId, session.name);
+      if (session.running.has(jobId)) session.running.set(jobId, job);
       return;
     }
     const job = await finishJob(this.env(), jobId, session.name, state, cause);
@@ -166,12 +166,11 @@ export class AgentHub {
     this.requestDispatch();
   }
 
-  /** Build output for a job the agent holds. */
+  /** Build output for a job the agent holds; no database read (the session keeps the job). */
   async log(session: AgentSession, jobId: number, data: Uint8Array): Promise<void> {
-    if (!session.running.has(jobId))
-      throw new PermissionDeniedError(`agent ${session.name} does not hold job ${jobId}`);
-    if (!this.deps.logs) return;
-    await this.deps.logs.append(await getJob(this.deps.store.em.fork(), jobId), data);
+    const job = session.running.get(jobId);
+    if (!job) throw new PermissionDeniedError(`agent ${session.name} does not hold job ${jobId}`);
+    await this.deps.logs?.append(job, data);
   }
 
   /** Every agent seen since start, connected or not. */
@@ -181,7 +180,7 @@ export class AgentHub {
         name: s.name,
         arches: s.hello.arches,
         capacity: s.hello.capacity,
-        runningJobIds: [...s.running].sort((a, b) => a - b),
+        runningJobIds: [...s.running.keys()].sort((a, b) => a - b),
         lastSeen: s.lastSeen,
         version: s.hello.version,
         draining: this.draining.has(s.name),
@@ -239,7 +238,7 @@ export class AgentHub {
           });
           if (!job) continue;
           progress = true;
-          session.running.add(job.id);
+          session.running.set(job.id, job);
           const spec = await buildSpecFor(this.deps.store.em.fork(), job, this.deps.defaults);
           session.send({ kind: "assign", job, spec, leaseExpiresAt: job.leaseExpiresAt ?? this.deps.clock.now() });
         }
@@ -273,8 +272,7 @@ export class AgentHub {
   private async reconcile(session: AgentSession): Promise<void> {
     for (const id of session.hello.runningJobIds) {
       try {
-        await extendLease(this.env(), id, session.name, this.deps.leaseSeconds);
-        session.running.add(id);
+        session.running.set(id, await extendLease(this.env(), id, session.name, this.deps.leaseSeconds));
       } catch (err) {
         this.sendCancel(session, id, `job ${id} is no longer yours: ${(err as Error).message}`);
       }

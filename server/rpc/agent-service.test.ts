@@ -3,6 +3,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AgentService } from "../../gen/vieter/v1/agent_service_pb.js";
 import { FailureStep, JobService, JobState } from "../../gen/vieter/v1/job_service_pb.js";
+import { LogService } from "../../gen/vieter/v1/log_service_pb.js";
 import { TargetKind, TargetService } from "../../gen/vieter/v1/target_service_pb.js";
 import { PROTOCOL_VERSION } from "../../lib/agent-protocol.js";
 import { TEST_KEY, type TestContext, createTestContext } from "../testing/app-context.js";
@@ -117,6 +118,27 @@ describe("AgentService.Connect", () => {
     const retried = (retry.message.value as { job: { retryOfJobId: bigint; attempt: number } }).job;
     expect(retried).toMatchObject({ retryOfJobId: job!.id, attempt: 2 });
     b.end();
+  });
+
+  it("stores the log chunks of a held job, in order, under the agent and start time", async () => {
+    const agent = openAgent("builder-a");
+    await agent.next();
+    const [job] = (await jobs().buildTarget({ targetId: await newTarget() })).jobs;
+    await agent.next();
+    agent.send({ message: { case: "jobUpdate", value: { jobId: job!.id, state: JobState.RUNNING } } });
+    for (const text of ["==> Making package\n", "==> Finished\n"])
+      agent.send({ message: { case: "logChunk", value: { jobId: job!.id, data: Buffer.from(text) } } });
+    agent.send({ message: { case: "jobUpdate", value: { jobId: job!.id, state: JobState.SUCCEEDED } } });
+    await waitFor(async () => (await jobs().getJob({ id: job!.id })).job?.state === JobState.SUCCEEDED);
+    const ended = (await jobs().getJob({ id: job!.id })).job!;
+    const logs = routerClient(ctx, LogService, TEST_KEY);
+    await waitFor(async () => (await ctx.logs.findLogOfJob(Number(job!.id)))?.endedAt !== undefined);
+    const log = (await logs.getLog({ id: BigInt((await ctx.logs.findLogOfJob(Number(job!.id)))!.id) })).log!;
+    expect([log.agent, log.startTime]).toEqual(["builder-a", ended.startTime]);
+    let text = "";
+    for await (const { data } of logs.getLogContent({ id: log.id })) text += Buffer.from(data).toString();
+    expect(text).toBe("==> Making package\n==> Finished\n");
+    agent.end();
   });
 
   it("forwards a cancel to the agent holding the job", async () => {
