@@ -131,7 +131,7 @@ describe("agent loop (fake build executor)", () => {
 
   it(
     "honours capacity across two agents: never more than 4 at once, none twice, one per target×arch, all finish",
-    { timeout: 120_000 },
+    { timeout: 240_000 },
     async () => {
       let running = 0;
       let most = 0;
@@ -152,13 +152,15 @@ describe("agent loop (fake build executor)", () => {
       startAgent("a", slow, 2);
       startAgent("b", slow, 2);
       // 20 jobs of 8 targets: more targets than slots, and 2–3 jobs of each target queued at once.
+      // The wait is long because each job's state changes are SQLite commits (fsync), which take
+      // 10–40 s in all on a machine loaded by other test runs; nothing here is timed.
       const targetIds = await Promise.all(
         Array.from({ length: 8 }, (_, i) => createTarget(`https://example.com/cap-${i}.git`)),
       );
       const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => buildTarget(targetIds[i % 8]!)));
       await waitFor(
         async () => (await Promise.all(ids.map(stateOf))).every((s) => s === JobState.SKIPPED),
-        90_000,
+        200_000,
       ).catch(async (err: Error) => {
         const unfinished = (await jobs().listJobs({}, admin())).jobs
           .filter((j) => j.state !== JobState.SKIPPED && j.reason !== JobReason.SCHEDULED)
