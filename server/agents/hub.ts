@@ -224,6 +224,9 @@ export class AgentHub {
   }
 
   private async dispatchPass(): Promise<void> {
+    // An arch with nothing ready has nothing for the next agent either; jobs queued
+    // meanwhile request another pass, so skipping it for the rest of this one loses none.
+    const exhausted = new Set<string>();
     let progress = true;
     while (progress) {
       progress = false;
@@ -231,12 +234,16 @@ export class AgentHub {
         if (!session.connected || this.draining.has(session.name) || session.freeSlots === 0) continue;
         for (const arch of session.hello.arches) {
           if (session.freeSlots === 0) break;
+          if (exhausted.has(arch)) continue;
           const job = await claimNextJob(this.env(), {
             arch,
             agent: session.name,
             leaseSeconds: this.deps.leaseSeconds,
           });
-          if (!job) continue;
+          if (!job) {
+            exhausted.add(arch);
+            continue;
+          }
           progress = true;
           session.running.set(job.id, job);
           const spec = await buildSpecFor(this.deps.store.em.fork(), job, this.deps.defaults);
