@@ -144,7 +144,12 @@ export class AgentHub {
     }
   }
 
-  /** A progress report: running, or a final outcome. */
+  /**
+   * A progress report: running, or a final outcome. The job's row, not the
+   * session, says who holds it: a build that ended while the agent was
+   * disconnected is reported in its next session, whose Hello no longer
+   * lists it. Another agent's job gives PermissionDenied.
+   */
   async report(
     session: AgentSession,
     jobId: number,
@@ -152,8 +157,6 @@ export class AgentHub {
     cause?: FailureCause,
   ): Promise<void> {
     session.lastSeen = this.deps.clock.now();
-    if (!session.running.has(jobId))
-      throw new PermissionDeniedError(`agent ${session.name} does not hold job ${jobId}`);
     if (state === "running") {
       const job = await startJob(this.env(), jobId, session.name);
       if (session.running.has(jobId)) session.running.set(jobId, job);

@@ -141,6 +141,21 @@ describe("AgentService.Connect", () => {
     agent.end();
   });
 
+  it("takes the report of a build that ended while its agent was disconnected", async () => {
+    const first = openAgent("builder-a");
+    await first.next();
+    const [job] = (await jobs().buildTarget({ targetId: await newTarget() })).jobs;
+    await first.next();
+    first.send({ message: { case: "jobUpdate", value: { jobId: job!.id, state: JobState.RUNNING } } });
+    await waitFor(async () => (await jobs().getJob({ id: job!.id })).job?.state === JobState.RUNNING);
+    first.end(); // the connection drops; the build ends meanwhile
+    const again = openAgent("builder-a"); // its Hello lists no running job
+    await again.next();
+    again.send({ message: { case: "jobUpdate", value: { jobId: job!.id, state: JobState.SUCCEEDED } } });
+    await waitFor(async () => (await jobs().getJob({ id: job!.id })).job?.state === JobState.SUCCEEDED);
+    again.end();
+  });
+
   it("forwards a cancel to the agent holding the job", async () => {
     const agent = openAgent("builder-a");
     await agent.next();
