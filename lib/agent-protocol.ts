@@ -38,7 +38,9 @@
  * 7. Disconnect. When the stream drops, the agent's jobs keep their leases;
  *    the agent reconnects with exponential backoff and jitter, sends Hello with
  *    the jobs it still runs, and the server keeps those (renewing their
- *    leases) instead of dispatching them again.
+ *    leases) instead of dispatching them again. Final reports of builds that
+ *    ended while disconnected are sent first; the server takes them, since
+ *    the job's row still names the agent.
  */
 
 /** The protocol version both sides must speak. */
