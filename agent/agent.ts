@@ -219,7 +219,7 @@ export class BuildAgent {
         step: "publish",
         message,
         transient: err instanceof PublishError && err.transient,
-      } as BuildOutcome;
+      };
     }
   }
 }
@@ -237,6 +237,7 @@ function report(jobId: bigint, o: BuildOutcome) {
             ...(o.exitCode === undefined ? {} : { exitCode: o.exitCode }),
             message: o.message,
             lastLines: [...o.lastLines],
+            transient: o.transient ?? false,
           },
         }),
   };

@@ -33,6 +33,8 @@ export interface BuildOutcome {
   readonly message: string;
   readonly lastLines: readonly string[];
   readonly packages: readonly string[];
+  /** A publish failure that may pass (connection error or 5xx); the server retries those. */
+  readonly transient?: boolean;
 }
 
 /** Runs one build. Never throws for build failures: they are outcomes. */

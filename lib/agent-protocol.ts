@@ -20,11 +20,16 @@
  * 4. Leases. Each assignment carries a lease. The agent sends Heartbeat with
  *    the ids of every job it holds at least every heartbeat interval; each
  *    renews those leases. A job whose lease runs out becomes LOST (cause
- *    agent_lost) and is re-queued once; a second loss is final.
+ *    agent_lost) and is re-queued like any transient failure (see 5).
  * 5. Progress. JobUpdate RUNNING when the container starts, then exactly one
  *    final state: SUCCEEDED (packages published by the agent with its token),
  *    SKIPPED (version already in the repo, message says which), FAILED (cause:
- *    step, exit code, last lines), TIMED_OUT, or CANCELLED. Only the agent
+ *    step, exit code, last lines), TIMED_OUT, or CANCELLED. A failure may be
+ *    transient: step INFRASTRUCTURE (the container engine failed), or
+ *    PUBLISH with cause.transient set by the agent (connection error or 5xx).
+ *    The server queues a retry of those and of LOST jobs (reason retry,
+ *    attempt + 1) while the attempt is at most its max_transient_retries;
+ *    other causes are deterministic and never retried. Only the agent
  *    holding a job may report on it; reports on other jobs are refused and
  *    end nothing else. LogChunk carries build output in order, batched by the
  *    agent (flush at ≤ 1 s or ≤ 1 MiB).
@@ -35,8 +40,10 @@
  *    the jobs it still runs and those that ended meanwhile, and the server keeps
  *    those (renewing their leases) instead of dispatching them again. Right
  *    after Welcome the agent sends the final reports and the build output
- *    (bounded) it kept while disconnected. Publishing retries transient
- *    failures (no connection, 5xx) for a while before it counts as failed.
+ *    (bounded) it kept while disconnected; the server takes them, since the
+ *    job's row still names the agent. Publishing retries transient failures
+ *    (no connection, 5xx) for a while before it counts as failed, and then
+ *    reports the failure as transient, so the server may retry the job.
  */
 
 /** The protocol version both sides must speak. */

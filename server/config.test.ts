@@ -17,6 +17,7 @@ describe("server config", () => {
       base_image: "archlinux:base-devel",
       collect_metrics: false,
       time_zone: "UTC",
+      max_transient_retries: 2,
     });
   });
 
@@ -24,6 +25,7 @@ describe("server config", () => {
     [{ VIETER_LOG_LEVEL: "debug" }, "log_level", "DEBUG"],
     [{ VIETER_GLOBAL_SCHEDULE: "0 3-7/4,7-19" }, "global_schedule", "0 3-7/4,7-19"],
     [{ VIETER_TIME_ZONE: "Europe/Brussels" }, "time_zone", "Europe/Brussels"],
+    [{ VIETER_MAX_TRANSIENT_RETRIES: "0" }, "max_transient_retries", 0],
   ])("accepts %o", (env, key, value) => {
     expect(load(env)[key as "log_level"]).toBe(value);
   });
@@ -36,6 +38,10 @@ describe("server config", () => {
     [{ VIETER_TIME_ZONE: "Mars/Olympus" }, /time_zone "Mars\/Olympus".*IANA/],
     [{ VIETER_MAX_LOG_AGE: "-1" }, /max_log_age "-1"/],
     [{ VIETER_DEFAULT_BUILD_TIMEOUT: "0" }, /default_build_timeout "0"/],
+    [{ VIETER_MAX_TRANSIENT_RETRIES: "-1" }, /max_transient_retries "-1"/],
+    [{ VIETER_MAX_TRANSIENT_RETRIES: "101" }, /max_transient_retries "101"/],
+    [{ VIETER_MAX_TRANSIENT_RETRIES: "2.5" }, /max_transient_retries "2.5"/],
+    [{ VIETER_MAX_TRANSIENT_RETRIES: "lots" }, /max_transient_retries "lots"/],
     [{ VIETER_TLS_CERT_FILE: "/x.pem" }, /tls_cert_file and tls_key_file must be set together/],
     [{ VIETER_AGENT_TOKENS: "builder" }, /agent_tokens \(secret\).*entry 1 must be name:token/],
     [{ VIETER_AGENT_TOKENS: "a:0123456789abcdef,a:fedcba9876543210" }, /agent name a appears twice/],

@@ -23,9 +23,8 @@ import {
   expireLeases,
   extendLease,
   finishJob,
-  getJob,
   isFinal,
-  retryJob,
+  retryIfTransient,
   startJob,
 } from "../jobs/index.js";
 import type { Store } from "../store/orm.js";
@@ -47,6 +46,8 @@ export interface AgentHubDeps {
   readonly defaults: BuildDefaults;
   readonly leaseSeconds: number;
   readonly heartbeatSeconds: number;
+  /** Automatic retries of a job whose failure may pass (config max_transient_retries). */
+  readonly maxTransientRetries: number;
   readonly logs?: BuildLogSink;
 }
 
@@ -61,9 +62,6 @@ export interface AgentInfo {
   readonly draining: boolean;
   readonly connected: boolean;
 }
-
-/** A job loses its lease this many times before it is not re-queued again. */
-const MAX_ATTEMPTS_AFTER_LOSS = 2;
 
 /** Connected agents and the jobs they hold. */
 export class AgentHub {
@@ -146,7 +144,12 @@ export class AgentHub {
     }
   }
 
-  /** A progress report: running, or a final outcome. */
+  /**
+   * A progress report: running, or a final outcome. The job's row, not the
+   * session, says who holds it: a build that ended while the agent was
+   * disconnected is reported in its next session, whose Hello no longer
+   * lists it. Another agent's job gives PermissionDenied.
+   */
   async report(
     session: AgentSession,
     jobId: number,
@@ -154,24 +157,23 @@ export class AgentHub {
     cause?: FailureCause,
   ): Promise<void> {
     session.lastSeen = this.deps.clock.now();
-    if (!session.running.has(jobId))
-      throw new PermissionDeniedError(`agent ${session.name} does not hold job ${jobId}`);
     if (state === "running") {
-      await startJob(this.env(), jobId, session.name);
+      const job = await startJob(this.env(), jobId, session.name);
+      if (session.running.has(jobId)) session.running.set(jobId, job);
       return;
     }
     const job = await finishJob(this.env(), jobId, session.name, state, cause);
     session.running.delete(jobId);
     await this.deps.logs?.close(job);
+    await this.retryIfTransient(job);
     this.requestDispatch();
   }
 
-  /** Build output for a job the agent holds. */
+  /** Build output for a job the agent holds; no database read (the session keeps the job). */
   async log(session: AgentSession, jobId: number, data: Uint8Array): Promise<void> {
-    if (!session.running.has(jobId))
-      throw new PermissionDeniedError(`agent ${session.name} does not hold job ${jobId}`);
-    if (!this.deps.logs) return;
-    await this.deps.logs.append(await getJob(this.deps.store.em.fork(), jobId), data);
+    const job = session.running.get(jobId);
+    if (!job) throw new PermissionDeniedError(`agent ${session.name} does not hold job ${jobId}`);
+    await this.deps.logs?.append(job, data);
   }
 
   /** Every agent seen since start, connected or not. */
@@ -181,7 +183,7 @@ export class AgentHub {
         name: s.name,
         arches: s.hello.arches,
         capacity: s.hello.capacity,
-        runningJobIds: [...s.running].sort((a, b) => a - b),
+        runningJobIds: [...s.running.keys()].sort((a, b) => a - b),
         lastSeen: s.lastSeen,
         version: s.hello.version,
         draining: this.draining.has(s.name),
@@ -225,6 +227,9 @@ export class AgentHub {
   }
 
   private async dispatchPass(): Promise<void> {
+    // An arch with nothing ready has nothing for the next agent either; jobs queued
+    // meanwhile request another pass, so skipping it for the rest of this one loses none.
+    const exhausted = new Set<string>();
     let progress = true;
     while (progress) {
       progress = false;
@@ -232,14 +237,18 @@ export class AgentHub {
         if (!session.connected || this.draining.has(session.name) || session.freeSlots === 0) continue;
         for (const arch of session.hello.arches) {
           if (session.freeSlots === 0) break;
+          if (exhausted.has(arch)) continue;
           const job = await claimNextJob(this.env(), {
             arch,
             agent: session.name,
             leaseSeconds: this.deps.leaseSeconds,
           });
-          if (!job) continue;
+          if (!job) {
+            exhausted.add(arch);
+            continue;
+          }
           progress = true;
-          session.running.add(job.id);
+          session.running.set(job.id, job);
           const spec = await buildSpecFor(this.deps.store.em.fork(), job, this.deps.defaults);
           session.send({ kind: "assign", job, spec, leaseExpiresAt: job.leaseExpiresAt ?? this.deps.clock.now() });
         }
@@ -247,7 +256,7 @@ export class AgentHub {
     }
   }
 
-  /** Declares expired leases lost and re-queues each lost job once. */
+  /** Declares expired leases lost and re-queues them (up to max_transient_retries). */
   async sweepLeases(): Promise<void> {
     try {
       const lost = await expireLeases(this.env());
@@ -255,7 +264,7 @@ export class AgentHub {
         for (const s of this.sessions.values()) s.running.delete(job.id);
         this.deps.logger.warn({ job: job.id, agent: job.agent }, "job lost: its agent stopped renewing the lease");
         await this.deps.logs?.close(job);
-        if (job.attempt < MAX_ATTEMPTS_AFTER_LOSS) await retryJob(this.env(), job.id);
+        await this.retryIfTransient(job);
       }
       if (lost.length > 0) this.requestDispatch();
     } catch (err) {
@@ -263,12 +272,17 @@ export class AgentHub {
     }
   }
 
+  private async retryIfTransient(job: Job): Promise<void> {
+    const retry = await retryIfTransient(this.env(), job, this.deps.maxTransientRetries);
+    if (retry)
+      this.deps.logger.info({ job: job.id, retry: retry.id, attempt: retry.attempt }, "transient failure retried");
+  }
+
   /** A reconnecting agent keeps the jobs it still holds; anything else it runs must stop. */
   private async reconcile(session: AgentSession): Promise<void> {
     for (const id of session.hello.runningJobIds) {
       try {
-        await extendLease(this.env(), id, session.name, this.deps.leaseSeconds);
-        session.running.add(id);
+        session.running.set(id, await extendLease(this.env(), id, session.name, this.deps.leaseSeconds));
       } catch (err) {
         this.sendCancel(session, id, `job ${id} is no longer yours: ${(err as Error).message}`);
       }

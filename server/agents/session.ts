@@ -25,7 +25,11 @@ export type ToAgent =
 /** A connected agent. */
 export class AgentSession {
   readonly outbox = new AsyncQueue<ToAgent>();
-  readonly running = new Set<number>();
+  /**
+   * The jobs it holds, by id, as last read or written by the hub: log chunks
+   * need the job's row, and reading it once per chunk would cost a query each.
+   */
+  readonly running = new Map<number, Job>();
   readonly cancelSent = new Set<number>();
   connected = true;
   lastSeen: Date;

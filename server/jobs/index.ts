@@ -1,3 +1,4 @@
+export { isTransientFailure, retryIfTransient } from "./auto-retry.js";
 export { cancelJob, cancelQueuedJobsByIds, cancelQueuedJobsOfTarget, USER_CANCEL_REASON } from "./cancel.js";
 export { type ClaimRequest, claimNextJob } from "./claim.js";
 export { type NewJob, type ScheduledRun, enqueueManualJobs, insertJob, insertScheduledRuns } from "./enqueue.js";

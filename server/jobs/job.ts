@@ -34,6 +34,8 @@ export interface FailureCause {
   readonly exitCode?: number | undefined;
   readonly message: string;
   readonly lastLines: readonly string[];
+  /** The failure may pass by itself; see auto-retry.ts for which ones and what follows. */
+  readonly transient?: boolean | undefined;
 }
 
 /** A stored job. Optional timestamps are set by the transition that reaches them. */

@@ -49,7 +49,7 @@ export async function expireLeases(env: JobsEnv): Promise<Job[]> {
     const message = `agent ${JSON.stringify(job.agent)} stopped renewing its lease`;
     // undefined: the agent reported back in the meantime, which wins.
     const next = await applyTransition(env.em, job, "lost", now, {
-      cause: { step: "agent_lost", message, lastLines: [] },
+      cause: { step: "agent_lost", message, lastLines: [], transient: true },
     });
     if (next) lost.push(next);
   }

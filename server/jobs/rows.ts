@@ -41,6 +41,8 @@ function toCause(row: JobRow): FailureCause | undefined {
     exitCode: row.causeExitCode ?? undefined,
     message: row.causeMessage,
     lastLines: JSON.parse(row.causeLastLines) as string[],
+    // Only when set, so a cause reads back as it was written.
+    ...(row.causeTransient ? { transient: true } : {}),
   };
 }
 
@@ -51,6 +53,7 @@ export function causeColumns(cause: FailureCause | undefined) {
     causeExitCode: cause?.exitCode ?? null,
     causeMessage: cause?.message ?? "",
     causeLastLines: JSON.stringify(cause?.lastLines ?? []),
+    causeTransient: cause?.transient ?? false,
   };
 }
 
@@ -98,6 +101,7 @@ export function fromRawRow(r: RawJobRow): Job {
     causeExitCode: r.cause_exit_code,
     causeMessage: r.cause_message,
     causeLastLines: r.cause_last_lines,
+    causeTransient: r.cause_transient,
   };
   return toJob(row as unknown as JobRow);
 }

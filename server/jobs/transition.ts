@@ -6,6 +6,7 @@
 import type { EntityManager } from "@mikro-orm/sqlite";
 import { PermissionDeniedError } from "../../lib/errors.js";
 import { JobEntity, type JobRow } from "../store/entities/job.js";
+import { isTransientFailure } from "./auto-retry.js";
 import type { JobsEnv } from "./env.js";
 import { IllegalJobTransitionError } from "./errors.js";
 import type { FailureCause, Job, JobState } from "./job.js";
@@ -92,7 +93,7 @@ export type JobOutcome = "succeeded" | "failed" | "skipped" | "timed_out" | "can
 /**
  * The agent holding a job reports its end. `cause` is stored for anything
  * but success (failed, timed out, cancelled — and skipped, when the agent
- * says why).
+ * says why); whether a failure is transient is decided here, not by the agent.
  */
 export function finishJob(
   env: JobsEnv,
@@ -101,5 +102,7 @@ export function finishJob(
   outcome: JobOutcome,
   cause?: FailureCause,
 ): Promise<Job> {
-  return agentTransition(env, id, agent, outcome, outcome === "succeeded" ? {} : { cause });
+  if (outcome === "succeeded") return agentTransition(env, id, agent, outcome);
+  const transient = outcome === "failed" && isTransientFailure(cause);
+  return agentTransition(env, id, agent, outcome, { cause: cause && { ...cause, transient } });
 }

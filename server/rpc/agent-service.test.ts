@@ -1,14 +1,14 @@
 /** The agent protocol through AgentService over an in-memory transport, with a real SQLite file. */
-import type { MessageInitShape } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { AgentService, type ConnectRequestSchema, type ConnectResponse } from "../../gen/vieter/v1/agent_service_pb.js";
+import { AgentService } from "../../gen/vieter/v1/agent_service_pb.js";
 import { FailureStep, JobService, JobState } from "../../gen/vieter/v1/job_service_pb.js";
+import { LogService } from "../../gen/vieter/v1/log_service_pb.js";
 import { TargetKind, TargetService } from "../../gen/vieter/v1/target_service_pb.js";
 import { PROTOCOL_VERSION } from "../../lib/agent-protocol.js";
-import { AsyncQueue } from "../../lib/async-queue.js";
 import { TEST_KEY, type TestContext, createTestContext } from "../testing/app-context.js";
 import { routerClient } from "./testing.js";
+import { openAgent as openScriptedAgent } from "./testing-agent.js";
 
 const TOKENS = new Map([
   ["builder-a", "token-a-0123456789abcdef"],
@@ -25,33 +25,12 @@ afterEach(async () => {
   await ctx.dispose();
 });
 
-type Request = MessageInitShape<typeof ConnectRequestSchema>;
-
 /** An agent's end of Connect: send messages, read what the server pushes. */
-function openAgent(
+const openAgent = (
   name: string,
   hello: { capacity?: number; protocolVersion?: number } = {},
   token = TOKENS.get(name)!,
-) {
-  const outgoing = new AsyncQueue<Request>();
-  outgoing.push({
-    message: {
-      case: "hello",
-      value: { name, arches: ["x86_64"], capacity: 1, version: "test", protocolVersion: PROTOCOL_VERSION, ...hello },
-    },
-  });
-  const stream = routerClient(ctx, AgentService, token).connect(outgoing)[Symbol.asyncIterator]();
-  return {
-    send: (m: Request) => outgoing.push(m),
-    next: async (): Promise<ConnectResponse> => {
-      const r = await stream.next();
-      if (r.done) throw new Error("stream ended");
-      return r.value;
-    },
-    end: () => outgoing.close(),
-    stream,
-  };
-}
+) => openScriptedAgent(ctx, name, token, hello);
 
 async function newTarget(url = "https://example.com/a.git"): Promise<bigint> {
   const res = await routerClient(ctx, TargetService, TEST_KEY).createTarget({
@@ -124,7 +103,7 @@ describe("AgentService.Connect", () => {
     agent.end();
   });
 
-  it("declares a silent agent's job lost, re-queues it once, and another agent gets it", async () => {
+  it("declares a silent agent's job lost, re-queues it, and another agent gets it", async () => {
     const a = openAgent("builder-a");
     await a.next();
     const [job] = (await jobs().buildTarget({ targetId: await newTarget() })).jobs;
@@ -139,6 +118,42 @@ describe("AgentService.Connect", () => {
     const retried = (retry.message.value as { job: { retryOfJobId: bigint; attempt: number } }).job;
     expect(retried).toMatchObject({ retryOfJobId: job!.id, attempt: 2 });
     b.end();
+  });
+
+  it("stores the log chunks of a held job, in order, under the agent and start time", async () => {
+    const agent = openAgent("builder-a");
+    await agent.next();
+    const [job] = (await jobs().buildTarget({ targetId: await newTarget() })).jobs;
+    await agent.next();
+    agent.send({ message: { case: "jobUpdate", value: { jobId: job!.id, state: JobState.RUNNING } } });
+    for (const text of ["==> Making package\n", "==> Finished\n"])
+      agent.send({ message: { case: "logChunk", value: { jobId: job!.id, data: Buffer.from(text) } } });
+    agent.send({ message: { case: "jobUpdate", value: { jobId: job!.id, state: JobState.SUCCEEDED } } });
+    await waitFor(async () => (await jobs().getJob({ id: job!.id })).job?.state === JobState.SUCCEEDED);
+    const ended = (await jobs().getJob({ id: job!.id })).job!;
+    const logs = routerClient(ctx, LogService, TEST_KEY);
+    await waitFor(async () => (await ctx.logs.findLogOfJob(Number(job!.id)))?.endedAt !== undefined);
+    const log = (await logs.getLog({ id: BigInt((await ctx.logs.findLogOfJob(Number(job!.id)))!.id) })).log!;
+    expect([log.agent, log.startTime]).toEqual(["builder-a", ended.startTime]);
+    let text = "";
+    for await (const { data } of logs.getLogContent({ id: log.id })) text += Buffer.from(data).toString();
+    expect(text).toBe("==> Making package\n==> Finished\n");
+    agent.end();
+  });
+
+  it("takes the report of a build that ended while its agent was disconnected", async () => {
+    const first = openAgent("builder-a");
+    await first.next();
+    const [job] = (await jobs().buildTarget({ targetId: await newTarget() })).jobs;
+    await first.next();
+    first.send({ message: { case: "jobUpdate", value: { jobId: job!.id, state: JobState.RUNNING } } });
+    await waitFor(async () => (await jobs().getJob({ id: job!.id })).job?.state === JobState.RUNNING);
+    first.end(); // the connection drops; the build ends meanwhile
+    const again = openAgent("builder-a"); // its Hello lists no running job
+    await again.next();
+    again.send({ message: { case: "jobUpdate", value: { jobId: job!.id, state: JobState.SUCCEEDED } } });
+    await waitFor(async () => (await jobs().getJob({ id: job!.id })).job?.state === JobState.SUCCEEDED);
+    again.end();
   });
 
   it("forwards a cancel to the agent holding the job", async () => {

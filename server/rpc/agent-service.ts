@@ -126,6 +126,7 @@ function toCause(cause: CauseMessage | undefined, message: string): FailureCause
     exitCode: cause?.exitCode,
     message: cause?.message || message,
     lastLines: cause?.lastLines ?? [],
+    transient: cause?.transient ?? false,
   };
 }
 

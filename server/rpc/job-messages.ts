@@ -72,6 +72,7 @@ export function toJobMessage(job: Job): JobMessage {
       ...(job.cause.exitCode !== undefined ? { exitCode: job.cause.exitCode } : {}),
       message: job.cause.message,
       lastLines: [...job.cause.lastLines],
+      transient: job.cause.transient ?? false,
     },
     createTime: ts(job.createdAt),
     dueTime: ts(job.dueAt),

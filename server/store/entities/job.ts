@@ -40,6 +40,8 @@ export const JobEntity = defineEntity({
     causeMessage: p.text().default(""),
     // JSON array of strings; text keeps the column portable.
     causeLastLines: p.text().default("[]"),
+    // Whether the failure may pass by itself (see jobs/auto-retry.ts).
+    causeTransient: p.boolean().default(false),
     // Scheduled jobs only: the expression and zone that set `dueAt`, so a
     // changed `global_schedule` or `time_zone` is noticed at start.
     schedule: p.text().default(""),

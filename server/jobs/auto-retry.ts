@@ -1,0 +1,39 @@
+/**
+ * Automatic retries of failures that may pass by themselves. A lost agent
+ * and a failing container engine (`infrastructure`) are transient by their
+ * step; a publish is transient when its agent says so (a connection error or
+ * a 5xx). Everything else — the build, fetching sources, prepare, the
+ * version check, the builder image, a timeout, a publish the server refused
+ * with a 4xx — is deterministic: running it again gives the same result.
+ */
+import { FailedPreconditionError } from "../../lib/errors.js";
+import type { JobsEnv } from "./env.js";
+import type { FailureCause, Job } from "./job.js";
+import { retryJob } from "./retry.js";
+
+/**
+ * Whether a failure with `cause` may pass by itself. `cause.transient` is
+ * what the agent said, which only counts for a publish.
+ */
+export function isTransientFailure(cause: FailureCause | undefined): boolean {
+  if (cause?.step === "agent_lost" || cause?.step === "infrastructure") return true;
+  return cause?.step === "publish" && cause.transient === true;
+}
+
+/**
+ * Queues the next attempt of a job that ended `failed` or `lost` with a
+ * transient cause, while its attempt number is at most `maxRetries` (so a
+ * chain has at most `maxRetries` + 1 attempts; manual retries count too).
+ * Returns the new job, or undefined when none is due. A target deleted
+ * meanwhile means no retry.
+ */
+export async function retryIfTransient(env: JobsEnv, job: Job, maxRetries: number): Promise<Job | undefined> {
+  if (job.state !== "failed" && job.state !== "lost") return undefined;
+  if (!job.cause?.transient || job.attempt > maxRetries) return undefined;
+  try {
+    return await retryJob(env, job.id);
+  } catch (err) {
+    if (err instanceof FailedPreconditionError) return undefined;
+    throw err;
+  }
+}
