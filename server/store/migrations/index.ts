@@ -3,6 +3,7 @@ import { M0001Initial } from "./m0001-initial.js";
 import { M0002Jobs } from "./m0002-jobs.js";
 import { M0003Repo } from "./m0003-repo.js";
 import { M0004Logs } from "./m0004-logs.js";
+import { M0006RepoMembers } from "./m0006-repo-members.js";
 
 /**
  * Every migration, in order. Listed explicitly (not globbed from disk) so they
@@ -14,4 +15,5 @@ export const migrations: MigrationObject[] = [
   { name: "0002-jobs", class: M0002Jobs },
   { name: "0003-repo", class: M0003Repo },
   { name: "0004-logs", class: M0004Logs },
+  { name: "0006-repo-members", class: M0006RepoMembers },
 ];
