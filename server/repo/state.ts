@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
 import { ArchRepoEntity } from "../store/entities/repo.js";
 import type { Store } from "../store/orm.js";
-import { ArchRepoView } from "./arch-repo-view.js";
+import { type ArchRepoView } from "./arch-repo-view.js";
 import { type BatchResult, type PublishJob, commitBatch } from "./commit-batch.js";
 import { GroupCommitter } from "./group-commit.js";
 import { KeyedMutex } from "./keyed-mutex.js";
@@ -60,8 +60,9 @@ export class RepoState {
     if (!view) {
       view = this.load(repo, arch);
       this.views.set(key, view);
-      // A missing arch-repo is not cached: a publish may create it.
-      void view.then((v) => v === undefined && this.views.get(key) === view && this.views.delete(key));
+      // A missing arch-repo is not cached (a publish may create it), nor a failed load (the next request retries).
+      const forget = () => this.views.get(key) === view && this.views.delete(key);
+      view.then((v) => v === undefined && forget(), forget);
     }
     return view;
   }
