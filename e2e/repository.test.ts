@@ -5,7 +5,7 @@
  */
 import { execFileSync } from "node:child_process";
 import http from "node:http";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
@@ -263,6 +263,50 @@ describe("byte ranges and caching", () => {
     expect((await get("/parity/x86_64/parity.db", { headers: { "if-modified-since": lastModified } })).status).toBe(
       304,
     );
+  });
+});
+
+describe("restart", () => {
+  it("serves the same .db and .files bytes, validators included, after a restart", { timeout: 60_000 }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "vieter-restart-"));
+    const files = [
+      ...(await makePackage({ pkgbuild: pkgbuild("again-a", "1.0", 1) })),
+      ...(await makePackage({ pkgbuild: pkgbuild("again-b", "1.0", 1, "any") })),
+      // Replaces again-a: its entry keeps its place, as its row does.
+      ...(await makePackage({ pkgbuild: pkgbuild("again-a", "1.1", 1) })),
+    ];
+    let first: TestServer | undefined = await startTestServer({ data_dir: dataDir });
+    let second: TestServer | undefined;
+    try {
+      for (const f of files) expect((await publishFile(first.baseUrl, "again", f, first.apiKey)).status).toBe(200);
+      const fetchAll = async (s: TestServer) =>
+        Promise.all(
+          ["again.db", "again.files"].map(async (name) => {
+            const res = await fetch(`${s.baseUrl}/again/x86_64/${name}`);
+            const etag = res.headers.get("etag");
+            return { body: Buffer.from(await res.arrayBuffer()), etag, lastModified: res.headers.get("last-modified") };
+          }),
+        );
+      const before = await fetchAll(first);
+      await first.stop();
+      first = undefined;
+      second = await startTestServer({ data_dir: dataDir });
+      const after = await fetchAll(second);
+      for (const [i, b] of before.entries()) {
+        expect(after[i]!.body.equals(b.body)).toBe(true);
+        expect(after[i]!.etag).toBe(b.etag);
+        expect(after[i]!.lastModified).toBe(b.lastModified);
+      }
+      expect(archiveEntries(after[0]!.body).size).toBe(2);
+      const cached = await fetch(`${second.baseUrl}/again/x86_64/again.db`, {
+        headers: { "if-none-match": before[0]!.etag! },
+      });
+      expect(cached.status).toBe(304);
+    } finally {
+      await first?.stop();
+      await second?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
 

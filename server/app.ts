@@ -108,6 +108,7 @@ export async function createServer(config: ServerConfig, overrides: ServerOverri
   const logRetention = createLogRetention({ logs, clock, logger, settings: retentionSettings });
 
   let listener: Listener | undefined;
+  let warming: Promise<void> | undefined;
   return {
     context,
     apiKeyFile,
@@ -124,6 +125,12 @@ export async function createServer(config: ServerConfig, overrides: ServerOverri
       context.agents.start();
       listener = await listen(handler, config.port, config.host, tls);
       logger.info({ port: listener.port, tls: tls !== undefined }, `listening on port ${listener.port}`);
+      // Beside serving, not before it: a 10,000-package view takes a while, and a request
+      // that arrives meanwhile shares the load in progress rather than starting its own.
+      warming = repository
+        .warmViews()
+        .then((count) => logger.debug({ count }, "arch-repo views loaded"))
+        .catch((err: unknown) => logger.error({ err }, "loading the arch-repo views failed"));
       return listener.port;
     },
     async close() {
@@ -133,6 +140,7 @@ export async function createServer(config: ServerConfig, overrides: ServerOverri
       await logRetention.stop();
       await logFinalizer.stop();
       await logs.shutdown();
+      await warming;
       await store.close();
       logger.info("server stopped");
     },

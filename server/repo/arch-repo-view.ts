@@ -70,7 +70,10 @@ export class ArchRepoView {
 
   /** Adds or replaces a package (after its commit) and records the new version. */
   put(pkg: ServedPackage, lastModifiedSec: number, serial: number): void {
-    this.removeQuietly(pkg.name);
+    // A replaced package keeps its place (Map.set on a present key does), as its row keeps its id:
+    // archives list packages in row order, so they are the same bytes after a restart.
+    const old = this.byName.get(pkg.name);
+    if (old) this.byFilename.delete(old.filename);
     this.byName.set(pkg.name, pkg);
     this.byFilename.set(pkg.filename, pkg);
     this.touch(lastModifiedSec, serial);

@@ -50,6 +50,8 @@ const COLUMNS = [
   "info",
   "signature",
   "published_at",
+  "db_member",
+  "files_member",
 ] as const;
 const UPSERT = `on conflict (arch_repo_id, name) do update set ${COLUMNS.slice(2)
   .map((c) => `${c} = excluded.${c}`)
@@ -147,6 +149,8 @@ function rowsOf(em: EntityManager, views: readonly ArchRepoView[], pkgs: readonl
         JSON.stringify(info),
         pkg.signature ?? null,
         toDbDate(em, pkg.served.publishedAt),
+        pkg.served.members.db,
+        pkg.served.members.files,
       ]);
     }
   }

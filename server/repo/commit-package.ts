@@ -10,7 +10,8 @@ import type { PackageInfo } from "../pkg/pkginfo.js";
 import { vercmp } from "../pkg/vercmp.js";
 import { ArchRepoEntity, type ArchRepoRow, RepoPackageEntity, type RepoPackageRow } from "../store/entities/repo.js";
 import { type ServedPackage, nextLastModified } from "./arch-repo-view.js";
-import { type RepoState, loadView } from "./state.js";
+import { loadView } from "./load-view.js";
+import type { RepoState } from "./state.js";
 
 /** A validated package, ready to commit. */
 export interface PreparedPackage {
@@ -89,6 +90,8 @@ function rowFields(pkg: PreparedPackage, now: Date): Omit<RepoPackageRow, "id" |
     info: JSON.stringify(info),
     signature: pkg.signature ?? null,
     publishedAt: now,
+    dbMember: pkg.served.members.db,
+    filesMember: pkg.served.members.files,
   };
 }
 
@@ -111,6 +114,7 @@ async function backfillAnyPackages(
   }
   for (const row of newest.values()) {
     const { id: _id, archRepo: _from, publishedAt: _at, ...copy } = row;
-    tx.create(RepoPackageEntity, { ...copy, archRepo, publishedAt: now });
+    // The members carry the publish time; the view load renders them anew (and stores them).
+    tx.create(RepoPackageEntity, { ...copy, archRepo, publishedAt: now, dbMember: null, filesMember: null });
   }
 }

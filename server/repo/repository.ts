@@ -29,6 +29,11 @@ export class Repository {
     return recoverRepository(this.state);
   }
 
+  /** Loads every arch-repo's view ahead of the first request (call after listening; see RepoState.warmViews). */
+  warmViews(): Promise<number> {
+    return this.state.warmViews();
+  }
+
   publish(repo: string, upload: StagedUpload): Promise<PublishResult> {
     return publishPackage(this.state, repo, upload);
   }

@@ -9,7 +9,7 @@ import { validatePackageFilename, validateRepoName } from "../pkg/names.js";
 import { encodeSignature } from "../pkg/signature.js";
 import { ArchRepoEntity, RepoPackageEntity } from "../store/entities/repo.js";
 import { nextLastModified } from "./arch-repo-view.js";
-import { packageMembers } from "./db-members.js";
+import { type PackageMembers, packageMembers } from "./db-members.js";
 import { type RepoState, archKey, repoKey } from "./state.js";
 
 /** Adds the signature at `sigPath` (a staged upload) to package file `filename` in `repo`. */
@@ -38,19 +38,29 @@ export async function attachSignature(
         await state.fileLocks.withKeys([sha], () => state.deps.pool.adopt(sigPath, sha, "sig"));
         const now = state.deps.clock.now();
         const em = state.em();
-        const updated: { arch: string; desc: string; files: string; lastModified: number; serial: number }[] = [];
+        const updated: {
+          arch: string;
+          desc: string;
+          members: PackageMembers;
+          lastModified: number;
+          serial: number;
+        }[] = [];
         await em.transactional(async (tx) => {
           for (const row of rows) {
             const current = await tx.findOneOrFail(RepoPackageEntity, { id: row.id });
             const archRepo = await tx.findOneOrFail(ArchRepoEntity, { id: row.archRepo.id });
             current.descEntry = withPgpsig(current.descEntry, pgpsig);
             current.signature = pgpsig;
+            const entryDir = `${current.name}-${current.version}`;
+            const members = packageMembers(entryDir, current.descEntry, current.filesEntry, now);
+            current.dbMember = members.db;
+            current.filesMember = members.files;
             archRepo.lastModified = nextLastModified(archRepo.lastModified, now);
             archRepo.serial += 1;
             updated.push({
               arch: archRepo.arch,
               desc: current.descEntry,
-              files: current.filesEntry,
+              members,
               lastModified: archRepo.lastModified,
               serial: archRepo.serial,
             });
@@ -60,8 +70,7 @@ export async function attachSignature(
           const view = await state.view(repo, u.arch);
           const pkg = [...(view?.packages() ?? [])].find((p) => p.filename === filename);
           if (!view || !pkg) continue;
-          const members = packageMembers(`${pkg.name}-${pkg.version}`, u.desc, u.files, now);
-          view.put({ ...pkg, desc: u.desc, signed: true, members }, u.lastModified, u.serial);
+          view.put({ ...pkg, desc: u.desc, signed: true, members: u.members }, u.lastModified, u.serial);
         }
         return arches;
       },

@@ -5,13 +5,13 @@
 import type { EntityManager } from "@mikro-orm/sqlite";
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
-import { ArchRepoEntity, type ArchRepoRow, RepoPackageEntity } from "../store/entities/repo.js";
+import { ArchRepoEntity } from "../store/entities/repo.js";
 import type { Store } from "../store/orm.js";
-import { ArchRepoView } from "./arch-repo-view.js";
+import { type ArchRepoView } from "./arch-repo-view.js";
 import { type BatchResult, type PublishJob, commitBatch } from "./commit-batch.js";
-import { packageMembers } from "./db-members.js";
 import { GroupCommitter } from "./group-commit.js";
 import { KeyedMutex } from "./keyed-mutex.js";
+import { loadView } from "./load-view.js";
 import type { PackagePool } from "./pool.js";
 
 /** Settings the repository follows. */
@@ -60,8 +60,9 @@ export class RepoState {
     if (!view) {
       view = this.load(repo, arch);
       this.views.set(key, view);
-      // A missing arch-repo is not cached: a publish may create it.
-      void view.then((v) => v === undefined && this.views.get(key) === view && this.views.delete(key));
+      // A missing arch-repo is not cached (a publish may create it), nor a failed load (the next request retries).
+      const forget = () => this.views.get(key) === view && this.views.delete(key);
+      view.then((v) => v === undefined && forget(), forget);
     }
     return view;
   }
@@ -76,30 +77,20 @@ export class RepoState {
     this.views.delete(archKey(repo, arch));
   }
 
+  /**
+   * Loads every arch-repo's view, one at a time, so the first pacman request
+   * after a start finds its archive ready. A view already loading or loaded
+   * is shared, never loaded twice.
+   */
+  async warmViews(): Promise<number> {
+    const rows = await this.em().find(ArchRepoEntity, {}, { fields: ["repo", "arch"], orderBy: { id: "asc" } });
+    for (const row of rows) await this.view(row.repo, row.arch);
+    return rows.length;
+  }
+
   private async load(repo: string, arch: string): Promise<ArchRepoView | undefined> {
     const em = this.em();
     const row = await em.findOne(ArchRepoEntity, { repo, arch });
     return row ? loadView(em, row) : undefined;
   }
-}
-
-/** Builds a view from the stored rows of an arch-repo. */
-export async function loadView(em: EntityManager, row: ArchRepoRow): Promise<ArchRepoView> {
-  const view = new ArchRepoView(row.id, row.repo, row.arch, row.lastModified, row.serial);
-  const rows = await em.find(RepoPackageEntity, { archRepo: row.id }, { orderBy: { id: "asc" } });
-  for (const p of rows) {
-    view.load({
-      name: p.name,
-      version: p.version,
-      arch: p.arch,
-      filename: p.filename,
-      sha256: p.sha256,
-      compressedSize: p.compressedSize,
-      signed: p.signature !== null && p.signature !== undefined,
-      desc: p.descEntry,
-      members: packageMembers(`${p.name}-${p.version}`, p.descEntry, p.filesEntry, p.publishedAt),
-      publishedAt: p.publishedAt,
-    });
-  }
-  return view;
 }

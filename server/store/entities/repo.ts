@@ -49,6 +49,13 @@ export const RepoPackageEntity = defineEntity({
     /** Base64 detached signature, when one was published. */
     signature: p.text().nullable(),
     publishedAt: p.datetime(),
+    /**
+     * The gzip members the `.db` and `.files` archives concatenate (see
+     * server/repo/db-members.ts); null on rows older than the columns until
+     * their view first loads.
+     */
+    dbMember: p.blob().nullable(),
+    filesMember: p.blob().nullable(),
   },
 });
 

@@ -4,6 +4,7 @@ import { M0002Jobs } from "./m0002-jobs.js";
 import { M0003Repo } from "./m0003-repo.js";
 import { M0004Logs } from "./m0004-logs.js";
 import { M0005CauseTransient } from "./m0005-cause-transient.js";
+import { M0006RepoMembers } from "./m0006-repo-members.js";
 
 /**
  * Every migration, in order. Listed explicitly (not globbed from disk) so they
@@ -16,4 +17,5 @@ export const migrations: MigrationObject[] = [
   { name: "0003-repo", class: M0003Repo },
   { name: "0004-logs", class: M0004Logs },
   { name: "0005-cause-transient", class: M0005CauseTransient },
+  { name: "0006-repo-members", class: M0006RepoMembers },
 ];
