@@ -1,4 +1,5 @@
 /** How jobs look in each output mode (`jobs …`, `targets build`). */
+import { FINAL_JOB_STATES } from "../../lib/job-states.js";
 import { FailureStep, type Job, JobReason, JobState } from "../../gen/vieter/v1/job_service_pb.js";
 import { dateOf, enumWord, localTime } from "./format.js";
 import type { Column, Field } from "./table.js";
@@ -31,14 +32,7 @@ export interface JobView {
 }
 
 /** States a job never leaves. */
-export const FINAL_STATES: ReadonlySet<JobState> = new Set([
-  JobState.SUCCEEDED,
-  JobState.FAILED,
-  JobState.SKIPPED,
-  JobState.TIMED_OUT,
-  JobState.CANCELLED,
-  JobState.LOST,
-]);
+export const FINAL_STATES = FINAL_JOB_STATES;
 
 /** Final states that count as "the build did its job" for exit statuses. */
 export const GOOD_STATES: ReadonlySet<JobState> = new Set([JobState.SUCCEEDED, JobState.SKIPPED]);

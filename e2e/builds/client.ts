@@ -3,6 +3,7 @@
  * on h2c) with the admin key. Every call opens a fresh transport on the
  * current server, so calls keep working across a server restart.
  */
+import { FINAL_JOB_STATES } from "../../lib/job-states.js";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { type Job, JobReason, JobService, JobState } from "../../gen/vieter/v1/job_service_pb.js";
@@ -29,15 +30,6 @@ export interface BuildsClient {
   logOf(jobId: bigint): Promise<string | undefined>;
   packages(repo: string): Promise<Package[]>;
 }
-
-const FINAL = new Set([
-  JobState.SUCCEEDED,
-  JobState.FAILED,
-  JobState.SKIPPED,
-  JobState.TIMED_OUT,
-  JobState.CANCELLED,
-  JobState.LOST,
-]);
 
 /** A client of whatever server `current()` returns at the time of each call. */
 export function createBuildsClient(current: () => TestServer): BuildsClient {
@@ -75,7 +67,7 @@ export function createBuildsClient(current: () => TestServer): BuildsClient {
       return job;
     },
     waitUntilEnded(id, ms) {
-      return client.waitForJob(id, (j) => FINAL.has(j.state), ms);
+      return client.waitForJob(id, (j) => FINAL_JOB_STATES.has(j.state), ms);
     },
     async cancel(id) {
       await jobs().cancelJob({ id }, admin());
