@@ -4,7 +4,7 @@
  */
 import { arch as hostArch } from "node:os";
 import { type ConfigValues, loadConfig } from "../lib/config.js";
-import { enumKey, intKey, listKey, stringKey } from "../lib/config-values.js";
+import { boolKey, enumKey, intKey, listKey, stringKey } from "../lib/config-values.js";
 import { archNameProblem } from "../lib/names.js";
 
 /** Debian's and Node's names for the host CPU, as pacman names it. */
@@ -27,8 +27,10 @@ export const agentConfigSchema = {
   log_level: enumKey("INFO", ["FATAL", "ERROR", "WARN", "INFO", "DEBUG", "TRACE"] as const),
   /** Docker Engine API socket: Docker's, or Podman's `podman system service`. */
   docker_socket: stringKey("/var/run/docker.sock"),
-  /** Build container network: bridge (default) or host. */
+  /** Build container network up to the version check: bridge (default), host or none. */
   build_network: enumKey("bridge", ["bridge", "host", "none"] as const),
+  /** Run makepkg's build()/package() in a second container without network; off only for PKGBUILDs needing it. */
+  build_network_isolation: boolKey(true),
 };
 
 /** The agent's validated configuration. */

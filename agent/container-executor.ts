@@ -59,6 +59,7 @@ export async function createContainerExecutor(
         outDir,
         timeoutMs: req.timeoutSeconds * 1000,
         network: config.build_network,
+        isolateBuild: config.build_network_isolation,
         labels: { "vieter.job": String(req.jobId), "vieter.agent": buildsDir },
       },
       { signal: req.signal, onLine: (line) => req.onOutput(Buffer.from(`${line.text}\n`)) },

@@ -153,12 +153,22 @@ function header(data: HeaderData): Buffer {
 /**
  * Force-removes the build containers carrying `label` (`key=value`), e.g.
  * those an agent killed with -9 left behind: call it when the agent starts,
- * with a label it puts on every build (BuildRequest.labels). Returns their ids.
+ * with a label it puts on every build (BuildRequest.labels). Then removes the
+ * stage images (sources committed for the network-less build step) with that
+ * label. Returns the containers' and images' ids.
  */
 export async function removeBuildContainers(engine: Engine, label: string): Promise<string[]> {
   // One label in the filter (Podman 4.3 answers nothing for two); the role is checked here.
   const found = await engine.docker.listContainers({ all: true, filters: { label: [label] } });
   const builds = found.filter((c) => c.Labels?.[ROLE_LABEL] === "build");
   for (const c of builds) await ignoreStatus(engine.docker.getContainer(c.Id).remove({ force: true, v: true }), 404);
-  return builds.map((c) => c.Id);
+  const images = await engine.docker.listImages({ filters: { label: [label] } });
+  const stages = images.filter((i) => i.Labels?.[ROLE_LABEL] === "build");
+  for (const i of stages) await removeImage(engine, i.Id);
+  return [...builds.map((c) => c.Id), ...stages.map((i) => i.Id)];
+}
+
+/** Force-removes an image; one that is already gone is not an error. */
+export function removeImage(engine: Engine, id: string): Promise<void> {
+  return ignoreStatus(engine.docker.getImage(id).remove({ force: true }), 404);
 }

@@ -75,7 +75,7 @@ describe.skipIf(skip)(`container engine through Podman's Docker API${skip ? `: $
     expect(await engine.docker.listContainers({ all: true, filters: { label: [LABEL] } })).toEqual([]);
   });
 
-  it("removes the build containers an earlier agent left behind, and only those", async () => {
+  it("removes the build containers and stage images an earlier agent left behind, and only those", async () => {
     const start = (role: string) =>
       startContainer(
         engine,
@@ -87,14 +87,28 @@ describe.skipIf(skip)(`container engine through Podman's Docker API${skip ? `: $
         },
         () => {},
       );
+    const commit = async (from: { container: { commit(o: object): Promise<unknown> } }, role: string) => {
+      const changes = [`LABEL org.vieter.test="engine"`, `LABEL org.vieter.role="${role}"`];
+      const { Id } = (await from.container.commit({ changes })) as { Id: string };
+      return Id.replace(/^sha256:/, "");
+    };
     const orphan = await start("build");
     const other = await start("prepare");
+    const stage = await commit(orphan, "build");
+    const kept = await commit(other, "builder-image");
     try {
-      expect(await removeBuildContainers(engine, LABEL)).toEqual([orphan.container.id]);
+      const removed = await removeBuildContainers(engine, LABEL);
+      expect(removed.map((id) => id.replace(/^sha256:/, ""))).toEqual([orphan.container.id, stage]);
       const left = await engine.docker.listContainers({ all: true, filters: { label: [LABEL] } });
       expect(left.map((c) => c.Id)).toEqual([other.container.id]);
+      const images = await engine.docker.listImages({ filters: { label: [LABEL] } });
+      expect(images.map((i) => i.Id.replace(/^sha256:/, ""))).toEqual([kept]);
     } finally {
       await other.remove();
+      await engine.docker
+        .getImage(kept)
+        .remove({ force: true })
+        .catch(() => {});
     }
   });
 });

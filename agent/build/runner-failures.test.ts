@@ -40,6 +40,7 @@ describe.skipIf(skip)(`failing, slow and cancelled builds (Podman's Docker API)$
     expect(result.message).toBe(`build failed in step build (exit code ${result.exitCode})`);
     expect(result.packages).toEqual([]);
     expect(await env.containers()).toEqual([]);
+    expect(await env.stageImages()).toEqual([]);
   });
 
   it("reports a source that cannot be fetched as failed in step fetch", async () => {
@@ -56,6 +57,7 @@ describe.skipIf(skip)(`failing, slow and cancelled builds (Podman's Docker API)$
     expect(result.lastLines).toContain("==> vieter: killed after the timeout of 4 s");
     expect(result.endedAt.getTime() - result.startedAt.getTime()).toBeLessThan(30_000);
     expect(await env.containers()).toEqual([]);
+    expect(await env.stageImages()).toEqual([]);
   });
 
   it("cancels a running build through its AbortSignal: cancelled, and the container is gone", async () => {
@@ -77,6 +79,7 @@ describe.skipIf(skip)(`failing, slow and cancelled builds (Podman's Docker API)$
     expect(result.outcome, log).toBe("cancelled");
     expect(result.failedStep).toBeUndefined();
     expect(await env.containers()).toEqual([]);
+    expect(await env.stageImages()).toEqual([]);
   });
 
   it("does not start a container for a build cancelled before it began", async () => {
@@ -85,5 +88,6 @@ describe.skipIf(skip)(`failing, slow and cancelled builds (Podman's Docker API)$
     const { result } = await env.build(spec("slow"), {}, { signal: abort.signal });
     expect(result.outcome).toBe("cancelled");
     expect(await env.containers()).toEqual([]);
+    expect(await env.stageImages()).toEqual([]);
   });
 });

@@ -54,6 +54,7 @@ describe.skipIf(skip)(`builds in real containers (Podman's Docker API)${skip ? `
     expect(git.requests).toContain("POST /hello.git/git-upload-pack");
     expect(result.endedAt.getTime()).toBeGreaterThan(result.startedAt.getTime());
     expect(await env.containers()).toEqual([]);
+    expect(await env.stageImages()).toEqual([]);
   });
 
   it("builds a url target on the default bridge network, from a PKGBUILD served by the host", async () => {

@@ -1,17 +1,21 @@
 /**
- * Runs one build: a builder image, a container with the build script, live
- * output, a timeout, cancellation, the packages copied out. The container is
+ * Runs one build: a builder image, the build script in containers, live
+ * output, a timeout, cancellation, the packages copied out. With isolation
+ * (the default) the steps up to the version check run in one container with
+ * the network; it is committed to a stage image and the build step runs in a
+ * second container from it with no network, so a PKGBUILD's build() and
+ * package() cannot reach anything. Every container and the stage image are
  * removed on every path before the result is returned. Publishing is not done
  * here: the agent publishes `packages` with its own credential.
  */
 import { checkBuildSpec, type BuildSpec } from "./build-spec.js";
 import type { BuilderImageLease, BuilderImages } from "./builder-image.js";
-import { startContainer, type RunningContainer } from "./container.js";
+import { removeImage, startContainer, type RunningContainer } from "./container.js";
 import { copyPackagesOut } from "./copy-out.js";
 import type { Engine } from "./engine.js";
 import { LastLines, type LogLine, type LogStream } from "./log-lines.js";
 import { BuilderImageError, LABELS } from "./prepare-image.js";
-import { createBuildScript, OUT_DIR, SCRIPT_PATH } from "./script.js";
+import { createBuildScript, OUT_DIR, SCRIPT_PATH, type ScriptStage } from "./script.js";
 import { type BuildResult, type Ending, summary } from "./result.js";
 import { EXIT_SKIPPED, MARKER, StepTracker } from "./steps.js";
 
@@ -24,8 +28,13 @@ export interface BuildRequest {
   readonly outDir: string;
   /** The container is killed after this long (the job becomes `timed_out`). */
   readonly timeoutMs: number;
-  /** Docker NetworkMode; default `bridge`, so sources and the server are reachable. */
+  /** Docker NetworkMode up to the version check; default `bridge`, so sources and the server are reachable. */
   readonly network?: string;
+  /**
+   * Run the build step in a second container without network (default true).
+   * Off, every step runs in one container on `network`, for PKGBUILDs whose build() needs it.
+   */
+  readonly isolateBuild?: boolean;
   readonly memoryBytes?: number;
   readonly nanoCpus?: number;
   /** Extra container labels, e.g. the job id, to find the container again. */
@@ -82,6 +91,7 @@ export async function runBuild(
     return end({ outcome: "failed", failedStep: err instanceof BuilderImageError ? "image" : "infrastructure" });
   }
   let run: RunningContainer | undefined;
+  let stageImage: string | undefined;
   let stopped: "timeout" | "cancel" | undefined;
   const stop = (why: "timeout" | "cancel") => {
     stopped ??= why;
@@ -94,32 +104,56 @@ export async function runBuild(
     if (signal?.aborted) return end({ outcome: "cancelled" });
     const { image } = lease;
     say(`building in ${image.name} (from ${image.baseImage})`);
+    const isolate = request.isolateBuild ?? true;
     const script = createBuildScript(request.spec, { upgrade: image.pacmanSync, syncDeps: image.pacmanSync });
-    run = await startContainer(
-      deps.engine,
-      {
-        image: image.id,
-        cmd: ["/bin/bash", SCRIPT_PATH],
-        user: "root",
-        workingDir: "/",
-        labels: { ...request.labels, [LABELS.role]: "build" },
-        network: request.network,
-        memoryBytes: request.memoryBytes,
-        nanoCpus: request.nanoCpus,
-        files: [{ path: SCRIPT_PATH, content: script, mode: 0o755 }],
-      },
-      emit,
-    );
-    if (stopped) void run.kill().catch(() => {});
-    const exitCode = await run.exited;
-    if (stopped === "cancel") return end({ outcome: "cancelled", exitCode });
-    if (stopped === "timeout") {
-      say(`killed after the timeout of ${Math.round(request.timeoutMs / 1000)} s`);
-      return end({ outcome: "timed_out", exitCode, failedStep: "timeout" });
+    const labels = { ...request.labels, [LABELS.role]: "build" };
+    const start = async (stage: ScriptStage, from: string, network: string | undefined) => {
+      run = await startContainer(
+        deps.engine,
+        {
+          image: from,
+          cmd: ["/bin/bash", SCRIPT_PATH, stage],
+          user: "root",
+          workingDir: "/",
+          labels,
+          network,
+          memoryBytes: request.memoryBytes,
+          nanoCpus: request.nanoCpus,
+          ...(stage === "build" ? {} : { files: [{ path: SCRIPT_PATH, content: script, mode: 0o755 }] }),
+        },
+        emit,
+      );
+      if (stopped) void run.kill().catch(() => {});
+      return run.exited;
+    };
+    // One ending for both containers: the deadline and a cancel cover the whole build.
+    const ending = (exitCode: number | undefined): Ending | undefined => {
+      const code = exitCode === undefined ? {} : { exitCode };
+      if (stopped === "cancel") return { outcome: "cancelled", ...code };
+      if (stopped === "timeout") {
+        say(`killed after the timeout of ${Math.round(request.timeoutMs / 1000)} s`);
+        return { outcome: "timed_out", ...code, failedStep: "timeout" };
+      }
+      if (exitCode === undefined) return undefined;
+      if (exitCode === EXIT_SKIPPED) return { outcome: "skipped", exitCode, skipReason: steps.skipReason };
+      if (exitCode !== 0) return { outcome: "failed", exitCode, failedStep: steps.failureStep() };
+      return undefined;
+    };
+    let exitCode = await start(isolate ? "sources" : "all", image.id, request.network);
+    const early = ending(exitCode);
+    if (early) return end(early);
+    if (isolate) {
+      const sources = run!;
+      stageImage = await commitStage(sources, labels);
+      await sources.remove();
+      const between = ending(undefined);
+      if (between) return end(between);
+      say("the build step runs without network");
+      exitCode = await start("build", stageImage, "none");
+      const late = ending(exitCode);
+      if (late) return end(late);
     }
-    if (exitCode === EXIT_SKIPPED) return end({ outcome: "skipped", exitCode, skipReason: steps.skipReason });
-    if (exitCode !== 0) return end({ outcome: "failed", exitCode, failedStep: steps.failureStep() });
-    const packages = await copyPackagesOut(run.container, OUT_DIR, request.outDir);
+    const packages = await copyPackagesOut(run!.container, OUT_DIR, request.outDir);
     if (packages.length === 0) {
       say(`makepkg succeeded but left no package in ${OUT_DIR}`);
       return end({ outcome: "failed", exitCode, failedStep: "build" });
@@ -135,8 +169,25 @@ export async function runBuild(
     clearTimeout(timer);
     signal?.removeEventListener("abort", onAbort);
     await run?.remove().catch((err: unknown) => say(`could not remove the container: ${(err as Error).message}`));
+    if (stageImage) {
+      await removeImage(deps.engine, stageImage).catch((err: unknown) =>
+        say(`could not remove the stage image: ${(err as Error).message}`),
+      );
+    }
     lease.release();
   }
+}
+
+/**
+ * Commits the stopped sources container to an image for the build step. Its
+ * role label is overridden (it would inherit `builder-image` from its parent,
+ * and the image cleanup must not take it for one); the build's own labels let
+ * removeBuildContainers find it after a killed agent.
+ */
+async function commitStage(sources: RunningContainer, labels: Record<string, string>): Promise<string> {
+  const changes = Object.entries(labels).map(([key, value]) => `LABEL ${key}=${JSON.stringify(value)}`);
+  const { Id } = (await sources.container.commit({ changes })) as { Id: string };
+  return Id.replace(/^sha256:/, "");
 }
 
 /** `promise`, or a rejection as soon as `signal` aborts; a lease that arrives after that is released. */

@@ -14,8 +14,11 @@ import { describe as describeJob } from "./client.js";
 import { type RunningAgent, describeBuilds, useBuildSystem } from "./setup.js";
 import { waitUntil } from "./wait.js";
 
+// The gate is an HTTP server build() polls: the build step needs the network here.
+const GATED_AGENTS = { VIETER_BUILD_NETWORK_ISOLATION: "false" };
+
 describeBuilds("failing builds end with the right state and cause", () => {
-  const sys = useBuildSystem("failures");
+  const sys = useBuildSystem("failures", {}, GATED_AGENTS);
   let agent: RunningAgent;
 
   beforeAll(async () => {

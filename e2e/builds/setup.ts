@@ -72,8 +72,15 @@ export function describeBuilds(title: string, tests: () => void): void {
   describe.skipIf(skip)(`${title}${skip ? `: ${skip}` : ""}`, { timeout: 5 * 60_000 }, tests);
 }
 
-/** Registers the hooks (call it inside describeBuilds) for a file named `name`; `server` adds server settings. */
-export function useBuildSystem(name: string, server: Partial<ServerConfig> = {}): BuildSystem {
+/**
+ * Registers the hooks (call it inside describeBuilds) for a file named `name`;
+ * `server` adds server settings, `agentEnv` the agents' (VIETER_*) settings.
+ */
+export function useBuildSystem(
+  name: string,
+  server: Partial<ServerConfig> = {},
+  agentEnv: Record<string, string> = {},
+): BuildSystem {
   const agents: RunningAgent[] = [];
   const tokens = { alpha: `${name}-alpha-token-0123456789`, beta: `${name}-beta-token-0123456789` };
   const imageOwner = `e2e-builds-${name}`;
@@ -89,6 +96,7 @@ export function useBuildSystem(name: string, server: Partial<ServerConfig> = {})
     VIETER_DOCKER_SOCKET: sys.socket,
     VIETER_BUILD_NETWORK: "host",
     VIETER_LOG_LEVEL: "WARN",
+    ...agentEnv,
   });
   sys.startAgent = async (agentName, dataDir) => {
     const dir = dataDir ?? (await mkdtemp(join(sys.dir, `agent-${agentName}-`)));

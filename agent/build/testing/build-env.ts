@@ -34,6 +34,8 @@ export interface BuildEnv {
   build(spec: BuildSpec, request?: Partial<BuildRequest>, hooks?: BuildHooks): Promise<TestBuild>;
   /** Containers of this file still present (should always be none after a build). */
   containers(): Promise<string[]>;
+  /** Stage images (sources committed for the build step) of this file still present (should be none). */
+  stageImages(): Promise<string[]>;
 }
 
 /** Registers the hooks; `owner` keeps this file's builder images apart from other files'. */
@@ -67,6 +69,10 @@ export function useBuildEnv(owner: string): BuildEnv {
     async containers() {
       const list = await env.engine.docker.listContainers({ all: true, filters: { label: [label] } });
       return list.map((c) => c.Id);
+    },
+    async stageImages() {
+      const list = await env.engine.docker.listImages({ filters: { label: [label] } });
+      return list.map((i) => i.Id);
     },
   } as BuildEnv;
 
