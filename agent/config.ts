@@ -3,12 +3,25 @@
  * agent's own token replaces the admin API key, which an agent never holds.
  */
 import { arch as hostArch } from "node:os";
-import { type ConfigValues, loadConfig } from "../lib/config.js";
-import { boolKey, enumKey, intKey, listKey, stringKey } from "../lib/config-values.js";
+import { type ConfigKey, type ConfigValues, ConfigValueError, loadConfig } from "../lib/config.js";
+import { boolKey, decimalKey, enumKey, intKey, listKey, stringKey } from "../lib/config-values.js";
 import { archNameProblem } from "../lib/names.js";
 
 /** Debian's and Node's names for the host CPU, as pacman names it. */
 const PACMAN_ARCH: Record<string, string> = { x64: "x86_64", arm64: "aarch64", arm: "armv7h", riscv64: "riscv64" };
+
+/** MiB, 0 for no limit: container engines refuse limits of a few MiB, and makepkg needs far more anyway. */
+function memoryLimitKey(): ConfigKey<number> {
+  const mib = intKey(0, 0, 1_048_576);
+  return {
+    default: 0,
+    parse(raw) {
+      const value = mib.parse(raw);
+      if (value > 0 && value < 64) throw new ConfigValueError("must be 0 (no limit) or from 64 to 1048576 (MiB)");
+      return value;
+    },
+  };
+}
 
 /** Every key `vieter agent` reads. */
 export const agentConfigSchema = {
@@ -31,6 +44,10 @@ export const agentConfigSchema = {
   build_network: enumKey("bridge", ["bridge", "host", "none"] as const),
   /** Run makepkg's build()/package() in a second container without network; off only for PKGBUILDs needing it. */
   build_network_isolation: boolKey(true),
+  /** Memory limit of each build container in MiB; 0 means none. */
+  build_memory_limit: memoryLimitKey(),
+  /** CPUs each build container may use (e.g. 1.5); 0 means no limit. */
+  build_cpus: decimalKey(0, 0, 1024, 3),
 };
 
 /** The agent's validated configuration. */

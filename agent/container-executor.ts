@@ -60,6 +60,8 @@ export async function createContainerExecutor(
         timeoutMs: req.timeoutSeconds * 1000,
         network: config.build_network,
         isolateBuild: config.build_network_isolation,
+        ...(config.build_memory_limit > 0 ? { memoryBytes: config.build_memory_limit * 1024 * 1024 } : {}),
+        ...(config.build_cpus > 0 ? { nanoCpus: Math.round(config.build_cpus * 1e9) } : {}),
         labels: { "vieter.job": String(req.jobId), "vieter.agent": buildsDir },
       },
       { signal: req.signal, onLine: (line) => req.onOutput(Buffer.from(`${line.text}\n`)) },

@@ -22,6 +22,22 @@ export function intKey(def: number | undefined, min: number, max: number): Confi
   };
 }
 
+/** A decimal number within [min, max] with at most `decimals` digits after the point. */
+export function decimalKey(def: number, min: number, max: number, decimals: number): ConfigKey<number> {
+  const shape = new RegExp(`^\\d+(\\.\\d{1,${decimals}})?$`);
+  const problem = `must be a number from ${min} to ${max} with at most ${decimals} decimals`;
+  return {
+    default: def,
+    parse(raw) {
+      const text = typeof raw === "number" ? String(raw) : raw;
+      if (typeof text !== "string" || !shape.test(text.trim())) throw new ConfigValueError(problem);
+      const n = Number(text.trim());
+      if (!Number.isFinite(n) || n < min || n > max) throw new ConfigValueError(problem);
+      return n;
+    },
+  };
+}
+
 /** true/false (also 1/0, yes/no, on/off as strings). */
 export function boolKey(def: boolean): ConfigKey<boolean> {
   return {

@@ -10,7 +10,14 @@ describe.skipIf(skip)(`container engine through Podman's Docker API${skip ? `: $
   let engine: Engine;
   let base: string;
   let socket: string;
-  const run = (cmd: string, options: { files?: { path: string; content: string; mode: number }[] } = {}) => {
+  const run = (
+    cmd: string,
+    options: {
+      files?: { path: string; content: string; mode: number }[];
+      memoryBytes?: number;
+      nanoCpus?: number;
+    } = {},
+  ) => {
     const lines: { stream: string; text: string }[] = [];
     return startContainer(
       engine,
@@ -73,6 +80,17 @@ describe.skipIf(skip)(`container engine through Podman's Docker API${skip ? `: $
     await container.remove();
     expect(lines.map((l) => l.text)).toEqual(["hello ✓", "640", "1024", "1000"]);
     expect(await engine.docker.listContainers({ all: true, filters: { label: [LABEL] } })).toEqual([]);
+  });
+
+  it("gives a container the configured memory and CPU limits", async () => {
+    const { container } = await run("sleep 30", {
+      memoryBytes: 256 * 1024 * 1024,
+      nanoCpus: 1_500_000_000,
+    });
+    const info = await container.container.inspect();
+    await container.remove();
+    expect(info.HostConfig.Memory).toBe(256 * 1024 * 1024);
+    expect(info.HostConfig.NanoCpus).toBe(1_500_000_000);
   });
 
   it("removes the build containers and stage images an earlier agent left behind, and only those", async () => {

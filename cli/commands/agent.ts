@@ -19,7 +19,8 @@ Configuration keys (TOML file, or VIETER_<KEY> / VIETER_<KEY>_FILE environment v
   max_concurrent_builds (1), image_rebuild_frequency (1440 minutes), data_dir (./data-agent),
   log_level, docker_socket (/var/run/docker.sock; Podman: its system service socket),
   build_network (bridge|host|none: the network for fetching sources and the version check),
-  build_network_isolation (true: makepkg's build() and package() run without network).
+  build_network_isolation (true: makepkg's build() and package() run without network),
+  build_memory_limit (MiB per build container, 0 = none), build_cpus (e.g. 1.5, 0 = none).
 ${examples("VIETER_ADDRESS=http://server:8000 VIETER_AGENT_TOKEN_FILE=/run/secrets/token vieter agent")}`,
     )
     .action(async () => {
