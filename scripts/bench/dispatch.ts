@@ -143,6 +143,11 @@ try {
     fromCallP50Ms: round(percentile(fromCall, 50)),
     fromCallP99Ms: round(percentile(fromCall, 99)),
     pushedBeforeReturn: beforeReturn,
+    // Which of the jobs (0-based, in queueing order) made the tail: spread out, or periodic.
+    slowestFromReturn: fromReturn
+      .map((ms, index) => ({ index, ms: round(ms) }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 5),
   };
 
   // B. Ten agents, jobs queued while they are drained, then released at once.

@@ -1,6 +1,6 @@
 import type { EntityManager } from "@mikro-orm/sqlite";
 import type { Job } from "../jobs/index.js";
-import { getTarget } from "../targets/index.js";
+import { getBuildSource } from "../targets/index.js";
 
 /** Everything an agent needs to build one job. */
 export interface BuildSpec {
@@ -21,7 +21,7 @@ export interface BuildDefaults {
 
 /** The build spec of a job, from its target and the server defaults. */
 export async function buildSpecFor(em: EntityManager, job: Job, defaults: BuildDefaults): Promise<BuildSpec> {
-  const target = await getTarget(em, job.targetId);
+  const target = await getBuildSource(em, job.targetId);
   return {
     kind: target.kind,
     url: target.url,

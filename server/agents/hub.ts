@@ -164,9 +164,10 @@ export class AgentHub {
     }
     const job = await finishJob(this.env(), jobId, session.name, state, cause);
     session.running.delete(jobId);
+    // The freed slot takes its next job before the log is closed; a retry queued below dispatches itself.
+    this.requestDispatch();
     await this.deps.logs?.close(job);
     await this.retryIfTransient(job);
-    this.requestDispatch();
   }
 
   /** Build output for a job the agent holds; no database read (the session keeps the job). */

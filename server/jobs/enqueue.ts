@@ -3,11 +3,10 @@ import type { EntityManager } from "@mikro-orm/sqlite";
 import { InvalidArgumentError, NotFoundError } from "../../lib/errors.js";
 import { archNameProblem } from "../../lib/names.js";
 import { JobEntity } from "../store/entities/job.js";
-import { TargetEntity } from "../store/entities/target.js";
-import { insertRows, toDbDate } from "../store/sql.js";
+import { insertRows, sql, toDbDate } from "../store/sql.js";
 import type { JobsEnv } from "./env.js";
 import type { Job, JobReason } from "./job.js";
-import { loadJob, pairKey } from "./rows.js";
+import { pairKey } from "./rows.js";
 
 /** A job to insert in state queued. */
 export interface NewJob {
@@ -44,7 +43,21 @@ export async function insertJob(em: EntityManager, job: NewJob, now: Date): Prom
     timeZone: job.timeZone ?? "",
     pendingPair: job.reason === "scheduled" ? pairKey(job.targetId, job.arch) : null,
   });
-  return loadJob(em, id as number);
+  // The row is exactly what was just written (the rest are column defaults): no re-read.
+  return {
+    id: Number(id),
+    targetId: job.targetId,
+    arch: job.arch,
+    force: job.force,
+    reason: job.reason,
+    state: "queued",
+    agent: "",
+    attempt: job.attempt ?? 1,
+    retryOfId: job.retryOfId,
+    createdAt: new Date(now),
+    dueAt: new Date(job.dueAt),
+    cancelReason: "",
+  };
 }
 
 /**
@@ -65,9 +78,14 @@ export async function enqueueManualJobs(
     if (problem !== undefined) throw new InvalidArgumentError("arch", problem);
   }
   const jobs = await env.em.transactional(async (em) => {
-    const target = await em.findOne(TargetEntity, { id: targetId }, { populate: ["arches"] });
-    if (!target) throw new NotFoundError(`target ${targetId} does not exist`);
-    const arches = arch ? [arch] : target.arches.getItems().map((a) => a.arch);
+    // Lean reads: BuildTarget is the start of every dispatch.
+    const exists = await sql(em)("target").first("id").where("id", targetId);
+    if (!exists) throw new NotFoundError(`target ${targetId} does not exist`);
+    const arches = arch
+      ? [arch]
+      : (await sql(em)("target_arch").select("arch").where("target_id", targetId).orderBy("id")).map(
+          (r: { arch: string }) => r.arch,
+        );
     const created: Job[] = [];
     for (const a of arches)
       created.push(await insertJob(em, { targetId, arch: a, force, reason: "manual", dueAt: now }, now));

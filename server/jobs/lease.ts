@@ -7,7 +7,7 @@ import { JobEntity } from "../store/entities/job.js";
 import { sql, toDbDate } from "../store/sql.js";
 import type { JobsEnv } from "./env.js";
 import type { Job } from "./job.js";
-import { loadJob, toJob } from "./rows.js";
+import { toJob } from "./rows.js";
 import { ACTIVE_STATES } from "./states.js";
 import { applyTransition, loadHeldJob } from "./transition.js";
 
@@ -20,13 +20,15 @@ import { applyTransition, loadHeldJob } from "./transition.js";
 export async function extendLease(env: JobsEnv, id: number, agent: string, leaseSeconds: number): Promise<Job> {
   const now = env.clock.now();
   const job = await loadHeldJob(env.em, id, agent);
+  const leaseExpiresAt = new Date(now.getTime() + leaseSeconds * 1000);
   const changed = await env.em.nativeUpdate(
     JobEntity,
     { id, agent, state: { $in: [...ACTIVE_STATES] } },
-    { leaseExpiresAt: new Date(now.getTime() + leaseSeconds * 1000) },
+    { leaseExpiresAt },
   );
   if (changed === 0) throw new FailedPreconditionError(`job ${id} is ${job.state}; its lease cannot be extended`);
-  return loadJob(env.em, id);
+  // No re-read: a cancel request filed since the read is published to the hub by itself.
+  return { ...job, leaseExpiresAt };
 }
 
 /**

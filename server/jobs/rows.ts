@@ -1,7 +1,7 @@
 /** Conversions between stored job rows and domain jobs, and single-job loading. */
 import type { EntityManager } from "@mikro-orm/sqlite";
 import { NotFoundError } from "../../lib/errors.js";
-import { JobEntity, type JobRow } from "../store/entities/job.js";
+import type { JobRow } from "../store/entities/job.js";
 import { fromDbDate, sql } from "../store/sql.js";
 import type { FailureCause, FailureStep, Job, JobReason, JobState } from "./job.js";
 
@@ -34,7 +34,9 @@ export function toJob(row: JobRow): Job {
   };
 }
 
-function toCause(row: JobRow): FailureCause | undefined {
+type CauseRow = Pick<JobRow, "causeStep" | "causeExitCode" | "causeMessage" | "causeLastLines" | "causeTransient">;
+
+function toCause(row: CauseRow): FailureCause | undefined {
   if (row.causeStep === "" && row.causeMessage === "" && row.causeExitCode == null) return undefined;
   return {
     step: row.causeStep === "" ? undefined : (row.causeStep as FailureStep),
@@ -44,6 +46,11 @@ function toCause(row: JobRow): FailureCause | undefined {
     // Only when set, so a cause reads back as it was written.
     ...(row.causeTransient ? { transient: true } : {}),
   };
+}
+
+/** `cause` as it reads back once stored (what a fresh load would return). */
+export function storedCause(cause: FailureCause | undefined): FailureCause | undefined {
+  return toCause(causeColumns(cause));
 }
 
 /** The columns that store a cause (all cleared when `cause` is undefined). */
@@ -59,12 +66,13 @@ export function causeColumns(cause: FailureCause | undefined) {
 
 /**
  * Loads one job fresh from the database. Jobs are written with native
- * updates, so reads bypass the identity map to never see a stale copy.
+ * updates, so the read is lean SQL, never the identity map's possibly stale
+ * copy (and ORM hydration cost several times the query on the dispatch path).
  */
 export async function loadJob(em: EntityManager, id: number): Promise<Job> {
-  const row = await em.findOne(JobEntity, { id }, { disableIdentityMap: true });
+  const row = (await sql(em)("job").first("*").where("id", id)) as RawJobRow | undefined;
   if (!row) throw new NotFoundError(`job ${id} does not exist`);
-  return toJob(row);
+  return fromRawRow(row);
 }
 
 /** Rows per statement when ids are sent as bind parameters (SQLite allows 32,766). */

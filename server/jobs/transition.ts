@@ -10,7 +10,7 @@ import { isTransientFailure } from "./auto-retry.js";
 import type { JobsEnv } from "./env.js";
 import { IllegalJobTransitionError } from "./errors.js";
 import type { FailureCause, Job, JobState } from "./job.js";
-import { causeColumns, loadJob } from "./rows.js";
+import { causeColumns, loadJob, storedCause } from "./rows.js";
 import { assertTransition, isFinal } from "./states.js";
 
 /** Extra columns a transition writes besides state and its timestamp. */
@@ -21,8 +21,9 @@ export type TransitionColumns = Partial<
 };
 
 /**
- * Moves `job` to `to` if it is still in the state it was read in. Returns the
- * job after the change, or undefined when another change won the race (the
+ * Moves `job` to `to` if it is still as it was read (state, cancel request,
+ * lease). Returns the job after the change, built without a re-read, or
+ * undefined when another change won the race (the
  * caller decides whether to reload and retry). Throws
  * IllegalJobTransitionError for a move the state machine forbids.
  */
@@ -45,8 +46,31 @@ export async function applyTransition(
     Object.assign(data, { endedAt: now, leaseExpiresAt: null, activePair: null, pendingPair: null });
     Object.assign(data, causeColumns(cause));
   }
-  const changed = await em.nativeUpdate(JobEntity, { id: job.id, state: job.state }, data);
-  return changed === 0 ? undefined : loadJob(em, job.id);
+  // Besides the state, the columns that change without a transition (a cancel request, a
+  // renewed lease) must be as read, so the job returned below is exactly the stored row.
+  const asRead = {
+    id: job.id,
+    state: job.state,
+    cancelRequestedAt: job.cancelRequestedAt ?? null,
+    leaseExpiresAt: job.leaseExpiresAt ?? null,
+  };
+  const changed = await em.nativeUpdate(JobEntity, asRead, data);
+  if (changed === 0) return undefined;
+  // The update matched the job as read, so it now holds exactly that plus `data`: no re-read.
+  return {
+    ...job,
+    state: to,
+    agent: columns.agent ?? job.agent,
+    cancelReason: columns.cancelReason ?? job.cancelReason,
+    leaseExpiresAt: isFinal(to)
+      ? undefined
+      : columns.leaseExpiresAt === undefined
+        ? job.leaseExpiresAt
+        : (columns.leaseExpiresAt ?? undefined),
+    startedAt: to === "running" ? now : job.startedAt,
+    endedAt: isFinal(to) ? now : job.endedAt,
+    cause: isFinal(to) ? storedCause(cause) : job.cause,
+  };
 }
 
 /** Loads a job held by `agent`; PermissionDenied when another agent holds it. */

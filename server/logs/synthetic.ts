@@ -4,6 +4,7 @@
  * that was handed to an agent ends with a log saying what is known.
  */
 import { writeFile } from "node:fs/promises";
+import type { EntityManager } from "@mikro-orm/sqlite";
 import { FailedPreconditionError, InvalidArgumentError } from "../../lib/errors.js";
 import { type FailureCause, type Job, getJob, isFinal } from "../jobs/index.js";
 import { BuildLogEntity } from "../store/entities/build-log.js";
@@ -39,27 +40,41 @@ export async function writeSyntheticLogUnlocked(
     await s.writers.get(jobId)?.append(Buffer.from(`\n[vieter] ${body}`));
     return closeLogUnlocked(s, jobId, end);
   }
-  const job = await getJob(em, jobId);
+  const id = await insertSyntheticLog(s, em, await getJob(em, jobId), body, result, cause);
+  return toBuildLog(await loadLogRow(em, id));
+}
+
+/** Writes a new synthetic log of a job that has none (the caller checked) and returns its id. */
+async function insertSyntheticLog(
+  s: LogsState,
+  em: EntityManager,
+  job: Job,
+  body: string,
+  result: LogResult,
+  cause: FailureCause | undefined,
+): Promise<number> {
   const content = Buffer.from(`${header(job, result, cause)}${body}`);
-  const paths = pathsOf(s, jobId);
+  const paths = pathsOf(s, job.id);
   // The file first: a row must never point at content that is not there yet.
   await writeFile(paths.plain, content);
-  const id = await em.insert(BuildLogEntity, {
-    jobId,
-    targetId: job.targetId,
-    arch: job.arch,
-    agent: job.agent,
-    startedAt: job.startedAt ?? job.dispatchedAt ?? job.createdAt,
-    endedAt: job.endedAt ?? s.clock.now(),
-    exitCode: cause?.exitCode ?? null,
-    result,
-    size: content.length,
-    synthetic: true,
-    ...causeColumns(cause),
-  });
-  s.compressor.enqueue(Number(id), paths);
-  notifyLogChanged(s, jobId);
-  return toBuildLog(await loadLogRow(em, Number(id)));
+  const id = Number(
+    await em.insert(BuildLogEntity, {
+      jobId: job.id,
+      targetId: job.targetId,
+      arch: job.arch,
+      agent: job.agent,
+      startedAt: job.startedAt ?? job.dispatchedAt ?? job.createdAt,
+      endedAt: job.endedAt ?? s.clock.now(),
+      exitCode: cause?.exitCode ?? null,
+      result,
+      size: content.length,
+      synthetic: true,
+      ...causeColumns(cause),
+    }),
+  );
+  s.compressor.enqueue(id, paths);
+  notifyLogChanged(s, job.id);
+  return id;
 }
 
 /**
@@ -70,7 +85,8 @@ export async function writeSyntheticLogUnlocked(
  */
 export async function finalizeJobLogUnlocked(s: LogsState, job: Job): Promise<"closed" | "written" | "none"> {
   if (!isFinal(job.state)) return "none";
-  const row = await findLogRowOfJob(s.store.em.fork(), job.id);
+  const em = s.store.em.fork();
+  const row = await findLogRowOfJob(em, job.id);
   if (row && row.result !== "running") return "none";
   const end = { result: job.state, exitCode: job.cause?.exitCode, cause: job.cause };
   if (row) {
@@ -82,7 +98,8 @@ export async function finalizeJobLogUnlocked(s: LogsState, job: Job): Promise<"c
     return "closed";
   }
   if (job.agent === "") return "none";
-  await writeSyntheticLogUnlocked(s, job.id, timeline(job), job.state, job.cause);
+  // Every job without output ends here: no second lookup, no re-read of the job or the new row.
+  await insertSyntheticLog(s, em, job, timeline(job).replace(/\n?$/, "\n"), job.state, job.cause);
   return "written";
 }
 
