@@ -5,12 +5,27 @@
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { destination, pino } from "pino";
 import { ConfigError } from "../lib/config.js";
-import { BuildAgent } from "./agent.js";
+import { type AgentOptions, BuildAgent } from "./agent.js";
 import { type AgentConfig, loadAgentConfig } from "./config.js";
 import type { BuildExecutor } from "./executor.js";
 
 /** Builds the executor for a configuration (containers, in agent/build). */
 export type ExecutorFactory = (config: AgentConfig) => Promise<BuildExecutor>;
+
+/** What an agent needs beyond its configuration. */
+export type AgentExtras = Pick<AgentOptions, "version" | "executor" | "logger" | "backoff">;
+
+/** The agent a configuration describes: its server, token, arches and slots, over gRPC. */
+export function agentFor(config: AgentConfig, extras: AgentExtras): BuildAgent {
+  return new BuildAgent({
+    address: config.address,
+    token: config.agent_token,
+    transport: createGrpcTransport({ baseUrl: config.address }),
+    arches: config.arch,
+    capacity: config.max_concurrent_builds,
+    ...extras,
+  });
+}
 
 /** Runs the agent until a signal arrives; returns the exit code. */
 export async function runAgent(
@@ -36,12 +51,7 @@ export async function runAgent(
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
-  const agent = new BuildAgent({
-    address: config.address,
-    token: config.agent_token,
-    transport: createGrpcTransport({ baseUrl: config.address }),
-    arches: config.arch,
-    capacity: config.max_concurrent_builds,
+  const agent = agentFor(config, {
     version: process.env.npm_package_version ?? "0.7.0",
     executor: await createExecutor(config),
     logger,

@@ -10,11 +10,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createGrpcTransport } from "@connectrpc/connect-node";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe } from "vitest";
-import { BuildAgent } from "../../agent/agent.js";
+import type { BuildAgent } from "../../agent/agent.js";
 import { loadAgentConfig } from "../../agent/config.js";
+import { agentFor } from "../../agent/main.js";
 import { buildContainerLabel, createContainerExecutor } from "../../agent/container-executor.js";
 import type { Engine } from "../../agent/build/engine.js";
 import { engineSetup, engineSkipReason, removeTestLeftovers } from "../../agent/build/testing/engine-setup.js";
@@ -101,12 +101,7 @@ export function useBuildSystem(
   sys.startAgent = async (agentName, dataDir) => {
     const dir = dataDir ?? (await mkdtemp(join(sys.dir, `agent-${agentName}-`)));
     const config = loadAgentConfig(undefined, false, sys.agentEnv(agentName, dir));
-    const agent = new BuildAgent({
-      address: config.address,
-      token: config.agent_token,
-      transport: createGrpcTransport({ baseUrl: config.address }),
-      arches: config.arch,
-      capacity: config.max_concurrent_builds,
+    const agent = agentFor(config, {
       version: "e2e",
       executor: await createContainerExecutor(config, { imageOwner }),
       logger: pino({ level: "silent" }),
