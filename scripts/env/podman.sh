@@ -91,7 +91,9 @@ start() {
   install_missing
   write_conf
   rm -f "$SOCKET"
-  CONTAINERS_CONF="$CONF" setsid podman system service --time=0 "unix://$SOCKET" </dev/null >"$LOG" 2>&1 9>&- &
+  # From /: the service outlives the checkout that started it, and conmon fails
+  # every container start once the service's working directory is deleted.
+  (cd / && CONTAINERS_CONF="$CONF" exec setsid podman system service --time=0 "unix://$SOCKET" </dev/null >"$LOG" 2>&1 9>&-) &
   echo $! >"$PIDFILE"
   for _ in $(seq 1 150); do
     if answers; then
