@@ -2,6 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type TestContext, createTestContext } from "../testing/app-context.js";
 import { claimNextJob } from "./claim.js";
+import { listJobs } from "./list.js";
+import { loadJob } from "./rows.js";
 import { finishJob, startJob } from "./transition.js";
 import { addJob, addTarget, forceState, jobsEnv } from "./testing/fixtures.js";
 
@@ -111,6 +113,54 @@ describe("claimNextJob", () => {
     expect(got).toHaveLength(12);
     expect(new Set(got.map((j) => j.id)).size).toBe(12);
     expect(new Set(got.map((j) => j.targetId)).size).toBe(12);
+  });
+
+  it("queues a scheduled run's successor with the claim, and publishes both as stored", async () => {
+    const target = await addTarget(ctx, { schedule: "*/5 *" });
+    // The 00:05 run waited until 00:17:40: the runs it missed collapse into it.
+    ctx.clock.set(new Date("2026-01-01T00:17:40Z"));
+    const events = ctx.jobEvents.subscribe({});
+    const claimed = await claim();
+    expect(claimed).toMatchObject({
+      reason: "scheduled",
+      state: "dispatched",
+      dueAt: new Date("2026-01-01T00:05:00Z"),
+    });
+    expect((await events.next()).value).toEqual(claimed);
+    const successor = (await events.next()).value;
+    expect(successor).toMatchObject({ targetId: target.id, reason: "scheduled", state: "queued" });
+    expect(successor.dueAt).toEqual(new Date("2026-01-01T00:20:00Z"));
+    expect(successor).toEqual(await loadJob(jobsEnv(ctx).em, successor.id));
+    // Nothing is left for the scheduler's pass, and the successor waits for its time.
+    const flagged = await jobsEnv(ctx).em.getConnection().execute("select id from job where needs_successor = 1");
+    expect(flagged).toEqual([]);
+    expect(await claim()).toBeUndefined();
+  });
+
+  it("queues exactly one successor per taken run when claims race", async () => {
+    const targets = await Promise.all(Array.from({ length: 4 }, () => addTarget(ctx, { schedule: "*/5 *" })));
+    ctx.clock.set(new Date("2026-01-01T00:05:30Z"));
+    const claims = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        claimNextJob(jobsEnv(ctx), { arch: "x86_64", agent: `agent-${i}`, leaseSeconds: 60 }),
+      ),
+    );
+    expect(claims.filter((j) => j !== undefined)).toHaveLength(4);
+    for (const t of targets) {
+      const { jobs } = await listJobs(jobsEnv(ctx).em, { targetId: t.id });
+      expect(jobs.map((j) => `${j.state} ${j.dueAt.toISOString()}`)).toEqual([
+        "queued 2026-01-01T00:10:00.000Z",
+        "dispatched 2026-01-01T00:05:00.000Z",
+      ]);
+    }
+  });
+
+  it("queues no successor after a manual job", async () => {
+    const target = await addTarget(ctx);
+    await queue(target.id);
+    const before = (await listJobs(jobsEnv(ctx).em, { targetId: target.id })).total;
+    expect((await claim())?.reason).toBe("manual");
+    expect((await listJobs(jobsEnv(ctx).em, { targetId: target.id })).total).toBe(before);
   });
 
   it("leaves the pair guard to the database: a second active job of a pair is refused", async () => {

@@ -1,11 +1,14 @@
 /**
  * Next runs: each target×arch always has one queued scheduled job, due at
- * its next occurrence; a pass queues the run after a job an agent took or a
- * user cancelled. Missed periods collapse into the job already waiting.
+ * its next occurrence. The claim that takes it queues the run after it; a
+ * pass queues the run after one a user cancelled (or one whose stored
+ * schedule the claim could not evaluate). Missed periods collapse into the
+ * job already waiting.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cancelJob, claimNextJob, finishJob, listJobs, loadJobs, startJob } from "../jobs/index.js";
 import { addTarget, jobsEnv } from "../jobs/testing/fixtures.js";
+import { JobEntity } from "../store/entities/job.js";
 import { deleteTarget } from "../targets/index.js";
 import { type TestContext, createTestContext } from "../testing/app-context.js";
 import { runSchedulingPass } from "./pass.js";
@@ -45,25 +48,34 @@ describe("next runs", () => {
     expect((await claim())?.reason).toBe("scheduled");
   });
 
-  it("after an agent takes one, the pass queues the occurrence after it", async () => {
+  it("after an agent takes one, the claim has queued the occurrence after it: the pass has nothing to do", async () => {
     const target = await addTarget(ctx, { schedule: "*/5 *" });
     expect((await pass()).taken).toBe(0);
     at("2026-01-01T00:05:02Z");
     await claim();
-    const { queued, taken } = await pass();
-    expect([taken, queued.map((j) => j.dueAt.toISOString())]).toEqual([1, ["2026-01-01T00:10:00.000Z"]]);
     expect(await scheduled(target.id)).toEqual([
       "x86_64 dispatched 2026-01-01T00:05:00.000Z",
       "x86_64 queued 2026-01-01T00:10:00.000Z",
     ]);
+    expect(await pass()).toEqual({ queued: [], taken: 0 });
+  });
+
+  it("after a claim that cannot evaluate the schedule stored on the run, the pass queues from the target's", async () => {
+    const target = await addTarget(ctx, { schedule: "*/5 *" });
+    // A row written behind the API's back.
+    await jobsEnv(ctx).em.nativeUpdate(JobEntity, { targetId: target.id, state: "queued" }, { schedule: "x 8" });
+    at("2026-01-01T00:05:02Z");
+    expect((await claim())?.reason).toBe("scheduled");
+    expect(await scheduled(target.id)).toEqual(["x86_64 dispatched 2026-01-01T00:05:00.000Z"]);
+    const { queued, taken } = await pass();
+    expect([taken, queued.map((j) => j.dueAt.toISOString())]).toEqual([1, ["2026-01-01T00:10:00.000Z"]]);
     expect((await pass()).taken).toBe(0);
   });
 
   it("publish the queued runs exactly as the database holds them", async () => {
-    await addTarget(ctx, { schedule: "*/5 *", arches: ["x86_64", "aarch64"] });
-    at("2026-01-01T00:05:02Z");
-    await claim("x86_64");
-    await claim("aarch64");
+    const target = await addTarget(ctx, { schedule: "*/5 *", arches: ["x86_64", "aarch64"] });
+    for (const job of (await listJobs(jobsEnv(ctx).em, { targetId: target.id })).jobs)
+      await cancelJob(jobsEnv(ctx), job.id);
     const watcher = ctx.jobEvents.subscribe({});
     const { queued } = await pass();
     expect(queued).toHaveLength(2);
@@ -76,14 +88,26 @@ describe("next runs", () => {
     expect([(await watcher.next()).value, (await watcher.next()).value]).toEqual(queued);
   });
 
-  it("queue nothing after a taken run whose target was deleted since, and clear its flag", async () => {
+  it("queue nothing after a skipped run whose target was deleted since, and clear its flag", async () => {
+    const target = await addTarget(ctx, { schedule: "*/5 *" });
+    const [pending] = (await listJobs(jobsEnv(ctx).em, { targetId: target.id })).jobs;
+    await cancelJob(jobsEnv(ctx), pending!.id);
+    await deleteTarget(jobsEnv(ctx).em, target.id, ctx.clock.now(), ctx.jobEvents);
+    expect(await pass()).toEqual({ queued: [], taken: 1 });
+    expect((await pass()).taken).toBe(0);
+    expect(await scheduled(target.id)).toEqual(["x86_64 cancelled 2026-01-01T00:05:00.000Z"]);
+  });
+
+  it("deleting a target cancels the run its last claim queued", async () => {
     const target = await addTarget(ctx, { schedule: "*/5 *" });
     at("2026-01-01T00:05:02Z");
     await claim();
     await deleteTarget(jobsEnv(ctx).em, target.id, ctx.clock.now(), ctx.jobEvents);
-    expect(await pass()).toEqual({ queued: [], taken: 1 });
-    expect((await pass()).taken).toBe(0);
-    expect(await scheduled(target.id)).toEqual(["x86_64 dispatched 2026-01-01T00:05:00.000Z"]);
+    expect(await pass()).toEqual({ queued: [], taken: 0 });
+    expect(await scheduled(target.id)).toEqual([
+      "x86_64 dispatched 2026-01-01T00:05:00.000Z",
+      "x86_64 cancelled 2026-01-01T00:10:00.000Z",
+    ]);
   });
 
   it("collapse missed periods: one job waits however long no agent comes, then the run after the take", async () => {
