@@ -1,13 +1,15 @@
 /**
- * One scheduling pass: for every scheduled job that stopped being its
- * target×arch's next run since the last pass (an agent took it, or a user
- * cancelled it), queue the run after it.
+ * One scheduling pass: for every scheduled job flagged since the last pass
+ * as no longer its target×arch's next run without a successor (a user
+ * cancelled it, or the claim that took it could not evaluate the schedule
+ * stored on it), queue the run after it. A claim of a scheduled run normally
+ * queues the successor itself (server/jobs/successor.ts).
  *
  * The next run is always queued ahead, with its due time, so a pass does no
  * work when runs come due: the claim query picks them up at their time. A
- * pass costs one indexed probe when nothing was taken, and work proportional
- * to the jobs taken since the last pass otherwise — never to the number of
- * targets, not even in the minute every target on the default schedule runs.
+ * pass costs one indexed probe when nothing is flagged, and work proportional
+ * to the flagged jobs otherwise — never to the number of targets, nor to
+ * the jobs agents took.
  */
 import type { EntityManager } from "@mikro-orm/sqlite";
 import { type Job, type JobsEnv, type ScheduledRun, insertScheduledRuns } from "../jobs/index.js";

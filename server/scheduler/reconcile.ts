@@ -53,7 +53,7 @@ export async function reconcileSchedules(
     const pending: Pending[] = await db("job")
       .select("id", "target_id", "arch", "due_at", "schedule", "time_zone")
       .whereNotNull("pending_pair");
-    // Pairs whose next run the first pass queues (their last one was taken).
+    // Pairs whose next run the first pass queues (their last one was cancelled, or taken by a claim that could not queue it).
     const awaiting = new Set(
       (await db("job").select("target_id", "arch").where("needs_successor", true)).map(
         (r: { target_id: number; arch: string }) => key(r.target_id, r.arch),

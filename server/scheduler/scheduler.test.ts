@@ -1,6 +1,6 @@
 /** The timed driver: start reconciles and runs a pass, toad-scheduler repeats it, stop ends it. */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { claimNextJob } from "../jobs/index.js";
+import { cancelJob, listJobs } from "../jobs/index.js";
 import { addTarget, jobsEnv } from "../jobs/testing/fixtures.js";
 import { JobEntity } from "../store/entities/job.js";
 import { type TestContext, createTestContext } from "../testing/app-context.js";
@@ -43,9 +43,10 @@ describe("createScheduler", () => {
 
     const watcher = ctx.jobEvents.subscribe({ targetId: target.id });
     ctx.clock.set(new Date("2026-01-01T00:02:10Z"));
-    await claimNextJob(jobsEnv(ctx), { arch: "x86_64", agent: "a", leaseSeconds: 600 });
-    expect((await watcher.next()).value.state).toBe("dispatched");
-    // The interval's pass queues the run after the one the agent took.
+    const [pending] = (await listJobs(jobsEnv(ctx).em, { targetId: target.id, states: ["queued"] })).jobs;
+    await cancelJob(jobsEnv(ctx), pending!.id);
+    expect((await watcher.next()).value.state).toBe("cancelled");
+    // The interval's pass queues the run after the one a user cancelled.
     vi.advanceTimersByTime(10_000);
     expect((await watcher.next()).value).toMatchObject({
       reason: "scheduled",

@@ -15,9 +15,10 @@ import { type ReconcileResult, reconcileSchedules } from "./reconcile.js";
 import type { ScheduleSettings } from "./settings.js";
 
 /**
- * Seconds between passes. A pass only queues the run after a job an agent
- * took (which is not due before the next cron minute), so this bounds how
- * late a next run appears, never how late a due run starts.
+ * Seconds between passes. A pass only queues the run after a job a user
+ * cancelled (a claim queues the run after the job it takes), which is not
+ * due before the next cron minute, so this bounds how late such a next run
+ * appears, never how late a due run starts.
  */
 export const DEFAULT_PASS_INTERVAL_SECONDS = 10;
 
