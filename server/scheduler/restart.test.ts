@@ -10,6 +10,7 @@ import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   type JobsEnv,
+  cancelJob,
   claimNextJob,
   createJobEvents,
   enqueueManualJobs,
@@ -113,6 +114,24 @@ describe("restart", () => {
     );
     expect(second.started.firstPass).toEqual({ queued: [], taken: 0 });
     expect(second.started.reconciled).toMatchObject({ created: 0, updated: 0, cancelled: [], unschedulable: 0 });
+    await second.stop();
+  });
+
+  it("queues in the first pass the run after one a user cancelled just before the stop", async () => {
+    clock.set(new Date("2026-01-01T00:00:00Z"));
+    const first = await boot();
+    const target = await first.add(["x86_64"], "0 12");
+    const [pending] = (await first.jobs()).filter((j) => j.state === "queued");
+    await cancelJob(first.env(), pending!.id);
+    await first.stop();
+
+    clock.set(new Date("2026-01-03T10:00:00Z"));
+    const second = await boot();
+    // Not a pair without a next run for reconciling: the pass queues it, from the skipped run.
+    expect(second.started.reconciled.created).toBe(0);
+    expect(second.started.firstPass.taken).toBe(1);
+    // Jan 1 12:00 was skipped; Jan 2 12:00 passed while the server was down: due now, once.
+    expect(await second.pending()).toEqual([`${target.id}/x86_64 2026-01-02T12:00:00.000Z`]);
     await second.stop();
   });
 
