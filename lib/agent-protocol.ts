@@ -35,7 +35,10 @@
  *    end nothing else. LogChunk carries build output in order, batched by the
  *    agent (flush at ≤ 1 s or ≤ 1 MiB).
  * 6. Cancel. The server sends CancelJob for a job the agent holds; the agent
- *    kills and removes the container and reports CANCELLED.
+ *    kills and removes the container and reports CANCELLED. A cancel while
+ *    publishing stops it, the upload under way included, and is CANCELLED
+ *    too: packages already published stay in the repository (no undo), and
+ *    the log says which were and which were not.
  * 7. Disconnect. When the stream drops, the agent's jobs keep their leases;
  *    the agent reconnects with exponential backoff and jitter, sends Hello with
  *    the jobs it still runs and those that ended meanwhile, and the server keeps
