@@ -139,5 +139,8 @@ describe("expireLeases: the max_lost_requeues budget of a retry chain", () => {
     await deleteTarget(ctx.store.em.fork(), job.targetId, ctx.clock.now(), ctx.jobEvents);
     const { ended, requeued } = await loseLease(1);
     expect([ended.map((j) => j.state), requeued]).toEqual([["lost"], []]);
+    expect(ended[0]!.cause?.message).toBe(
+      `agent "a" stopped renewing its lease; not re-queued: target ${job.targetId} no longer exists`,
+    );
   });
 });

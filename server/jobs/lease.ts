@@ -5,6 +5,7 @@
  */
 import { FailedPreconditionError } from "../../lib/errors.js";
 import { JobEntity } from "../store/entities/job.js";
+import { TargetEntity } from "../store/entities/target.js";
 import { sql, toDbDate } from "../store/sql.js";
 import type { JobsEnv } from "./env.js";
 import type { Job } from "./job.js";
@@ -64,15 +65,12 @@ export async function expireLeases(env: JobsEnv, maxLostRequeues: number): Promi
     const job = toJob(row);
     const requeues = lostRequeues(await earlierAttempts(env.em, job));
     const outcome = await env.em.transactional(async (em) => {
-      const [to, columns] = lossOutcome(job, requeues, maxLostRequeues);
+      const targetGone = (await em.count(TargetEntity, { id: job.targetId })) === 0;
+      const [to, columns] = lossOutcome(job, requeues, maxLostRequeues, targetGone);
       const next = await applyTransition(em, job, to, now, columns);
       // undefined: the agent reported back in the meantime, which wins.
-      if (!next || next.state !== "lost") return { next };
-      const retry = await insertRetry(em, next, now).catch((err: unknown) => {
-        if (err instanceof FailedPreconditionError) return undefined; // the target is gone
-        throw err;
-      });
-      return { next, retry };
+      if (!next || next.state !== "lost" || targetGone) return { next };
+      return { next, retry: await insertRetry(em, next, now) };
     });
     if (outcome.next) ended.push(outcome.next);
     if (outcome.retry) requeued.push(outcome.retry);
@@ -82,13 +80,22 @@ export async function expireLeases(env: JobsEnv, maxLostRequeues: number): Promi
 }
 
 /** The state and cause of a job whose agent was lost, its chain re-queued `requeues` times before. */
-function lossOutcome(job: Job, requeues: number, maxLostRequeues: number): ["lost" | "failed", TransitionColumns] {
+function lossOutcome(
+  job: Job,
+  requeues: number,
+  maxLostRequeues: number,
+  targetGone: boolean,
+): ["lost" | "failed", TransitionColumns] {
   const stopped = `agent ${JSON.stringify(job.agent)} stopped renewing its lease`;
   const cause = (message: string) => ({
     cause: { step: "agent_lost" as const, message, lastLines: [], transient: true },
   });
-  if (requeues < maxLostRequeues)
-    return ["lost", cause(`${stopped}; re-queued (${requeues + 1} of ${maxLostRequeues})`)];
+  if (requeues < maxLostRequeues) {
+    const next = targetGone
+      ? `not re-queued: target ${job.targetId} no longer exists`
+      : `re-queued (${requeues + 1} of ${maxLostRequeues})`;
+    return ["lost", cause(`${stopped}; ${next}`)];
+  }
   const spent =
     maxLostRequeues === 0
       ? "lost jobs are not re-queued (max_lost_requeues 0)"
