@@ -4,6 +4,7 @@
  * whenever it drops; builds keep running across reconnects and are reported
  * in the next session's Hello, never started twice.
  */
+import { basename } from "node:path";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { type Transport, createClient } from "@connectrpc/connect";
 import type { Logger } from "pino";
@@ -13,7 +14,7 @@ import { PROTOCOL_VERSION } from "../lib/agent-protocol.js";
 import { AsyncQueue } from "../lib/async-queue.js";
 import type { BuildExecutor, BuildOutcome, BuildStep } from "./executor.js";
 import { LogBatcher } from "./log-batcher.js";
-import { PublishError, publishPackages } from "./publish.js";
+import { PublishCancelledError, PublishError, publishPackages } from "./publish.js";
 
 type Request = MessageInitShape<typeof ConnectRequestSchema>;
 
@@ -212,6 +213,7 @@ export class BuildAgent {
       });
       return outcome;
     } catch (err) {
+      if (err instanceof PublishCancelledError) return cancelledWhilePublishing(outcome, err, signal, logs);
       const message = (err as Error).message;
       return {
         ...outcome,
@@ -222,6 +224,33 @@ export class BuildAgent {
       };
     }
   }
+}
+
+/**
+ * A cancel that arrived while publishing: the job ends cancelled, and its
+ * log says which packages were already in the repository (they stay: a
+ * repository has no undo) and which were not.
+ */
+function cancelledWhilePublishing(
+  outcome: BuildOutcome,
+  err: PublishCancelledError,
+  signal: AbortSignal,
+  logs: LogBatcher,
+): BuildOutcome {
+  const names = (files: readonly string[]) => (files.length === 0 ? "none" : files.map((f) => basename(f)).join(", "));
+  const reason = signal.reason instanceof Error ? signal.reason.message : "cancelled";
+  const lines = [
+    `==> vieter: cancelled while publishing (${reason})`,
+    `==> vieter: already published, they stay in the repository: ${names(err.published)}`,
+    `==> vieter: not published: ${names(err.unpublished)}`,
+  ];
+  logs.append(Buffer.from(lines.map((l) => `${l}\n`).join("")));
+  return {
+    outcome: "cancelled",
+    message: `cancelled while publishing: ${err.published.length} of ${outcome.packages.length} package(s) were published and stay in the repository`,
+    lastLines: [...outcome.lastLines, ...lines].slice(-50),
+    packages: outcome.packages,
+  };
 }
 
 function report(jobId: bigint, o: BuildOutcome) {

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PublishError, publishPackages } from "./publish.js";
+import { PublishCancelledError, PublishError, publishPackages } from "./publish.js";
 
 let dir: string;
 let file: string;
@@ -63,18 +63,20 @@ describe("publishPackages (a local HTTP server standing in for Vieter's publish 
     expect(requests).toHaveLength(1);
   });
 
-  it("retries a server that cannot be reached, and stops when the signal aborts", async () => {
+  it("retries a server that cannot be reached, and stops with PublishCancelledError when the signal aborts", async () => {
     const abort = new AbortController();
-    let attempts = 0;
+    const retries: string[] = [];
     const err = await publishPackages("http://127.0.0.1:1", "t", "extra", [file], {
       retryDelaysMs: [1, 1, 60_000],
       signal: abort.signal,
-      onRetry: () => {
-        if (++attempts === 3) abort.abort();
+      onRetry: (e) => {
+        retries.push(e.message);
+        if (retries.length === 3) abort.abort();
       },
     }).catch((e: unknown) => e);
-    expect(attempts).toBe(3);
-    expect(err).toMatchObject({ transient: true });
-    expect((err as Error).message).toMatch(/^publishing .* failed: fetch failed$/);
+    expect(retries).toHaveLength(3);
+    expect(retries[0]).toMatch(/^publishing .* failed: fetch failed$/);
+    expect(err).toBeInstanceOf(PublishCancelledError);
+    expect(err).toMatchObject({ published: [], unpublished: [file] });
   });
 });

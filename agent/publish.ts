@@ -17,6 +17,21 @@ export class PublishError extends Error {
 }
 
 /**
+ * Publishing stopped because its signal aborted (the job was cancelled).
+ * `published` are in the repository and stay there; `unpublished` are not
+ * (an upload cut short is discarded by the server, which keeps only whole
+ * files).
+ */
+export class PublishCancelledError extends Error {
+  constructor(
+    readonly published: readonly string[],
+    readonly unpublished: readonly string[],
+  ) {
+    super(`publishing stopped with ${published.length} of ${published.length + unpublished.length} file(s) published`);
+  }
+}
+
+/**
  * Pauses between the attempts at one file when publishing failed transiently
  * (no connection, a 5xx): together they outlast a server restart, and a
  * build is far dearer than a wait.
@@ -25,7 +40,7 @@ export const PUBLISH_RETRY_DELAYS_MS: readonly number[] = [500, 1000, 2000, 4000
 
 /** How to publish. */
 export interface PublishOptions {
-  /** Stops waiting for another attempt; the last error is thrown. */
+  /** Stops publishing, the upload under way included: PublishCancelledError. */
   readonly signal?: AbortSignal;
   readonly retryDelaysMs?: readonly number[];
   /** Told about each failed attempt that will be retried. */
@@ -35,7 +50,8 @@ export interface PublishOptions {
 /**
  * Uploads `files` to `repo` on the server at `address`, one after the other;
  * a file whose upload fails transiently is tried again after each delay.
- * Throws the PublishError of the file that could not be published.
+ * Throws the PublishError of the file that could not be published, or
+ * PublishCancelledError once `options.signal` aborts.
  */
 export async function publishPackages(
   address: string,
@@ -45,24 +61,32 @@ export async function publishPackages(
   options: PublishOptions = {},
 ): Promise<void> {
   const delays = options.retryDelaysMs ?? PUBLISH_RETRY_DELAYS_MS;
-  for (const file of files) {
+  const { signal } = options;
+  for (const [i, file] of files.entries()) {
+    const cancelled = () => new PublishCancelledError(files.slice(0, i), files.slice(i));
     for (let attempt = 0; ; attempt++) {
+      if (signal?.aborted) throw cancelled();
       try {
-        await publishOne(address, token, repo, file);
+        await publishOne(address, token, repo, file, signal);
         break;
       } catch (err) {
+        if (signal?.aborted) throw cancelled();
         const delay = delays[attempt];
-        if (!(err instanceof PublishError) || !err.transient || delay === undefined || options.signal?.aborted)
-          throw err;
+        if (!(err instanceof PublishError) || !err.transient || delay === undefined) throw err;
         options.onRetry?.(err, delay);
-        await sleep(delay, options.signal);
-        if (options.signal?.aborted) throw err;
+        await sleep(delay, signal);
       }
     }
   }
 }
 
-async function publishOne(address: string, token: string, repo: string, file: string): Promise<void> {
+async function publishOne(
+  address: string,
+  token: string,
+  repo: string,
+  file: string,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   const size = (await stat(file)).size;
   let res: Response;
   try {
@@ -71,6 +95,7 @@ async function publishOne(address: string, token: string, repo: string, file: st
       headers: { authorization: `Bearer ${token}`, "content-length": String(size) },
       body: Readable.toWeb(createReadStream(file)) as ReadableStream,
       duplex: "half",
+      ...(signal ? { signal } : {}),
     } as RequestInit);
   } catch (err) {
     throw new PublishError(`publishing ${file} failed: ${(err as Error).message}`, true);

@@ -20,21 +20,25 @@
  * 4. Leases. Each assignment carries a lease. The agent sends Heartbeat with
  *    the ids of every job it holds at least every heartbeat interval; each
  *    renews those leases. A job whose lease runs out becomes LOST (cause
- *    agent_lost) and is re-queued like any transient failure (see 5).
+ *    agent_lost) and is re-queued, up to the server's max_lost_requeues per
+ *    retry chain; after that it ends FAILED with cause agent_lost.
  * 5. Progress. JobUpdate RUNNING when the container starts, then exactly one
  *    final state: SUCCEEDED (packages published by the agent with its token),
  *    SKIPPED (version already in the repo, message says which), FAILED (cause:
  *    step, exit code, last lines), TIMED_OUT, or CANCELLED. A failure may be
  *    transient: step INFRASTRUCTURE (the container engine failed), or
  *    PUBLISH with cause.transient set by the agent (connection error or 5xx).
- *    The server queues a retry of those and of LOST jobs (reason retry,
- *    attempt + 1) while the attempt is at most its max_transient_retries;
+ *    The server queues a retry of those (reason retry, attempt + 1) while
+ *    the chain was retried for them fewer than its max_transient_retries;
  *    other causes are deterministic and never retried. Only the agent
  *    holding a job may report on it; reports on other jobs are refused and
  *    end nothing else. LogChunk carries build output in order, batched by the
  *    agent (flush at ≤ 1 s or ≤ 1 MiB).
  * 6. Cancel. The server sends CancelJob for a job the agent holds; the agent
- *    kills and removes the container and reports CANCELLED.
+ *    kills and removes the container and reports CANCELLED. A cancel while
+ *    publishing stops it, the upload under way included, and is CANCELLED
+ *    too: packages already published stay in the repository (no undo), and
+ *    the log says which were and which were not.
  * 7. Disconnect. When the stream drops, the agent's jobs keep their leases;
  *    the agent reconnects with exponential backoff and jitter, sends Hello with
  *    the jobs it still runs and those that ended meanwhile, and the server keeps

@@ -18,6 +18,7 @@ describe("server config", () => {
       collect_metrics: false,
       time_zone: "UTC",
       max_transient_retries: 2,
+      max_lost_requeues: 1,
     });
   });
 
@@ -26,6 +27,8 @@ describe("server config", () => {
     [{ VIETER_GLOBAL_SCHEDULE: "0 3-7/4,7-19" }, "global_schedule", "0 3-7/4,7-19"],
     [{ VIETER_TIME_ZONE: "Europe/Brussels" }, "time_zone", "Europe/Brussels"],
     [{ VIETER_MAX_TRANSIENT_RETRIES: "0" }, "max_transient_retries", 0],
+    [{ VIETER_MAX_LOST_REQUEUES: "0" }, "max_lost_requeues", 0],
+    [{ VIETER_MAX_LOST_REQUEUES: "100" }, "max_lost_requeues", 100],
   ])("accepts %o", (env, key, value) => {
     expect(load(env)[key as "log_level"]).toBe(value);
   });
@@ -42,6 +45,11 @@ describe("server config", () => {
     [{ VIETER_MAX_TRANSIENT_RETRIES: "101" }, /max_transient_retries "101"/],
     [{ VIETER_MAX_TRANSIENT_RETRIES: "2.5" }, /max_transient_retries "2.5"/],
     [{ VIETER_MAX_TRANSIENT_RETRIES: "lots" }, /max_transient_retries "lots"/],
+    [{ VIETER_MAX_LOST_REQUEUES: "-1" }, /max_lost_requeues "-1"/],
+    [{ VIETER_MAX_LOST_REQUEUES: "101" }, /max_lost_requeues "101"/],
+    [{ VIETER_MAX_LOST_REQUEUES: "1.5" }, /max_lost_requeues "1.5"/],
+    [{ VIETER_MAX_LOST_REQUEUES: "" }, /max_lost_requeues ""/],
+    [{ VIETER_MAX_LOST_REQUEUES: "once" }, /max_lost_requeues "once"/],
     [{ VIETER_TLS_CERT_FILE: "/x.pem" }, /tls_cert_file and tls_key_file must be set together/],
     [{ VIETER_AGENT_TOKENS: "builder" }, /agent_tokens \(secret\).*entry 1 must be name:token/],
     [{ VIETER_AGENT_TOKENS: "a:0123456789abcdef,a:fedcba9876543210" }, /agent name a appears twice/],

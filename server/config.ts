@@ -36,8 +36,10 @@ export const serverConfigSchema = {
   shutdown_timeout: intKey(10, 0, 3600),
   /** Seconds without a heartbeat after which an agent's jobs are lost and re-queued. */
   agent_lease_timeout: intKey(20, 2, 3600),
-  /** Automatic retries of a job whose failure may pass (agent lost, container engine, publish 5xx); 0 disables. */
+  /** Automatic retries of a job whose failure may pass (container engine, publish 5xx); 0 disables. */
   max_transient_retries: intKey(2, 0, 100),
+  /** Re-queues of a job whose agent stopped renewing its lease, per retry chain; then it fails (agent_lost). */
+  max_lost_requeues: intKey(1, 0, 100),
   /** Agent credentials, "name:token" each (use VIETER_AGENT_TOKENS_FILE to keep them out of the environment). */
   agent_tokens: agentTokensKey(),
   /** Largest package upload in bytes (default 2 GiB). */

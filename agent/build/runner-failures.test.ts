@@ -9,6 +9,9 @@ const skip = engineSkipReason();
 
 const FAILING = pkgbuild({ build: "echo 'compiling hello.c'; echo 'hello.c:1: error: boom' >&2; return 3" });
 const SLOW = pkgbuild({ build: "echo 'building slowly'; sleep 600" });
+// prepare() moves the PKGBUILD's folder away: the isolated build container fails at its `cd`,
+// before it prints its step marker.
+const FOLDER_GONE = `${pkgbuild()}prepare() { mv -- "$startdir" "$startdir.gone"; }\n`;
 
 describe.skipIf(skip)(`failing, slow and cancelled builds (Podman's Docker API)${skip ? `: ${skip}` : ""}`, () => {
   const env = useBuildEnv("runner-failures");
@@ -23,7 +26,9 @@ describe.skipIf(skip)(`failing, slow and cancelled builds (Podman's Docker API)$
   });
 
   beforeAll(async () => {
-    files = await startFileServer({ files: { "/failing/PKGBUILD": FAILING, "/slow/PKGBUILD": SLOW } });
+    files = await startFileServer({
+      files: { "/failing/PKGBUILD": FAILING, "/slow/PKGBUILD": SLOW, "/gone/PKGBUILD": FOLDER_GONE },
+    });
   });
   afterAll(async () => {
     await files?.close();
@@ -39,6 +44,16 @@ describe.skipIf(skip)(`failing, slow and cancelled builds (Podman's Docker API)$
     expect(result.lastLines.at(-1)).toBe(`==> vieter: build failed in step build (exit code ${result.exitCode})`);
     expect(result.message).toBe(`build failed in step build (exit code ${result.exitCode})`);
     expect(result.packages).toEqual([]);
+    expect(await env.containers()).toEqual([]);
+    expect(await env.stageImages()).toEqual([]);
+  });
+
+  it("names a failure of the isolated build container before its marker step build, not the last step before it", async () => {
+    const { result, log } = await env.build(spec("gone"));
+    expect(result.outcome, log).toBe("failed");
+    expect(log).toContain("==> vieter: the build step runs without network");
+    expect(log).not.toContain("==> vieter: step build");
+    expect(result.failedStep, log).toBe("build");
     expect(await env.containers()).toEqual([]);
     expect(await env.stageImages()).toEqual([]);
   });

@@ -56,7 +56,8 @@ export async function runBuild(
 ): Promise<BuildResult> {
   const startedAt = new Date();
   const last = new LastLines();
-  const steps = new StepTracker();
+  // Replaced for the isolated build container, which prints only the build step's marker.
+  let steps = new StepTracker();
   const emit = (stream: LogStream, text: string) => {
     last.add(text);
     if (stream !== "agent") steps.observe(text);
@@ -149,6 +150,7 @@ export async function runBuild(
       const between = ending(undefined);
       if (between) return end(between);
       say("the build step runs without network");
+      steps = new StepTracker("build");
       exitCode = await start("build", stageImage, "none");
       const late = ending(exitCode);
       if (late) return end(late);

@@ -20,6 +20,17 @@ describe("StepTracker", () => {
     expect(track(["bash: not found", stepLine("setup")]).failureStep()).toBe("image");
   });
 
+  it("calls a failure of the isolated build container before its marker a build failure", () => {
+    // That container runs only the build step; the first container's last marker was version-check.
+    expect(new StepTracker("build").failureStep()).toBe("build");
+    expect(track(["runuser: cannot set groups: Operation not permitted"]).failureStep()).toBe("image");
+    const build = new StepTracker("build");
+    build.observe("bash: line 1: cd: repo: No such file or directory");
+    expect(build.failureStep()).toBe("build");
+    build.observe(stepLine("build"));
+    expect(build.failureStep()).toBe("build");
+  });
+
   it("ignores markers that go backwards or are not exact (a PKGBUILD echoing them)", () => {
     const tracker = track([
       stepLine("build"),

@@ -19,10 +19,19 @@ export const EXIT_SKIPPED = 99;
 const STEP_PREFIX = `${MARKER} step `;
 const SKIP_PREFIX = `${MARKER} skip: `;
 
-/** Follows the markers in a build's output. */
+/** Follows the markers in one container's output. */
 export class StepTracker {
   #step: ScriptStep | undefined;
   #skipReason: string | undefined;
+
+  /**
+   * `beforeFirstMarker` is the failure step of an exit before any marker:
+   * `image` for a container that starts at setup (the builder image could not
+   * run the script), `build` for the isolated build container, which runs
+   * only the build step (its own tracker, so the first container's markers
+   * cannot name its failures).
+   */
+  constructor(private readonly beforeFirstMarker: FailureStep = "image") {}
 
   /** Feeds one output line. Markers only move forward, so a PKGBUILD echoing an earlier one changes nothing. */
   observe(line: string): void {
@@ -44,12 +53,13 @@ export class StepTracker {
   }
 
   /**
-   * The failure cause for a non-zero exit. `setup` (pacman.conf, upgrade) and
-   * a script that never reached its first marker both mean the builder image
-   * could not run the build.
+   * The failure cause for a non-zero exit: the last marker's step, where
+   * `setup` (pacman.conf, upgrade) means the builder image could not run the
+   * build; before any marker, `beforeFirstMarker`.
    */
   failureStep(): FailureStep {
-    return this.#step === undefined || this.#step === "setup" ? "image" : this.#step;
+    if (this.#step === undefined) return this.beforeFirstMarker;
+    return this.#step === "setup" ? "image" : this.#step;
   }
 }
 

@@ -5,6 +5,7 @@
 import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { buildProgram } from "../../cli/main.js";
+import { serverConfigSchema } from "../../server/config.js";
 import { createCliRunner } from "./setup/run-cli.js";
 
 function allCommands(cmd: Command): Command[] {
@@ -43,6 +44,17 @@ describe("help", () => {
       expect(help, `${cmd.name()} --help`).toMatch(/\nExamples:\n {2}\$ .*vieter /);
       for (const arg of cmd.registeredArguments) expect(arg.description, `${cmd.name()} <${arg.name()}>`).not.toBe("");
     }
+  });
+
+  it("names every server configuration key in `server --help`", () => {
+    const out = { text: "" };
+    const io = { stdout: { write: (s: string) => (out.text += s) }, stderr: { write: () => {} }, env: {} };
+    const program = buildProgram({ server: async () => 0 }, () => {}, { ...io, stderrIsTty: false });
+    const help = helpOf(
+      program.commands.find((c) => c.name() === "server")!,
+      out,
+    );
+    for (const key of Object.keys(serverConfigSchema)) expect(help, key).toMatch(new RegExp(`\\b${key}\\b`));
   });
 
   it("prints help from the real binary, keeps `server` wired, and treats unknown commands as usage errors", async () => {

@@ -16,6 +16,7 @@ export function createAgentHub(
     defaults: { baseImage: config.base_image, timeoutSeconds: config.default_build_timeout },
     leaseSeconds: config.agent_lease_timeout,
     maxTransientRetries: config.max_transient_retries,
+    maxLostRequeues: config.max_lost_requeues,
     // Several heartbeats fit in one lease, so one late heartbeat does not lose a job.
     heartbeatSeconds: Math.max(1, Math.min(DEFAULT_HEARTBEAT_SECONDS, Math.floor(config.agent_lease_timeout / 4))),
   });

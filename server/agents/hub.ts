@@ -46,8 +46,10 @@ export interface AgentHubDeps {
   readonly defaults: BuildDefaults;
   readonly leaseSeconds: number;
   readonly heartbeatSeconds: number;
-  /** Automatic retries of a job whose failure may pass (config max_transient_retries). */
+  /** Automatic retries of a job whose failure may pass, a lost agent aside (config max_transient_retries). */
   readonly maxTransientRetries: number;
+  /** Re-queues of a job whose agent stopped renewing its lease, per retry chain (config max_lost_requeues). */
+  readonly maxLostRequeues: number;
   readonly logs?: BuildLogSink;
 }
 
@@ -257,17 +259,20 @@ export class AgentHub {
     }
   }
 
-  /** Declares expired leases lost and re-queues them (up to max_transient_retries). */
+  /** Ends the jobs of expired leases: lost and re-queued, or failed once max_lost_requeues is spent. */
   async sweepLeases(): Promise<void> {
     try {
-      const lost = await expireLeases(this.env());
-      for (const job of lost) {
+      const { ended, requeued } = await expireLeases(this.env(), this.deps.maxLostRequeues);
+      for (const job of ended) {
         for (const s of this.sessions.values()) s.running.delete(job.id);
-        this.deps.logger.warn({ job: job.id, agent: job.agent }, "job lost: its agent stopped renewing the lease");
+        const retry = requeued.find((r) => r.retryOfId === job.id);
+        this.deps.logger.warn(
+          { job: job.id, agent: job.agent, state: job.state, retry: retry?.id },
+          "agent stopped renewing the lease",
+        );
         await this.deps.logs?.close(job);
-        await this.retryIfTransient(job);
       }
-      if (lost.length > 0) this.requestDispatch();
+      if (ended.length > 0) this.requestDispatch();
     } catch (err) {
       this.deps.logger.error({ err }, "lease sweep failed");
     }

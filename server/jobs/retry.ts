@@ -1,3 +1,4 @@
+import type { EntityManager } from "@mikro-orm/sqlite";
 import { FailedPreconditionError } from "../../lib/errors.js";
 import { TargetEntity } from "../store/entities/target.js";
 import { insertJob } from "./enqueue.js";
@@ -18,23 +19,31 @@ export async function retryJob(env: JobsEnv, id: number): Promise<Job> {
     if (!isFinal(old.state)) {
       throw new FailedPreconditionError(`job ${id} is ${old.state}; only ended jobs can be retried`);
     }
-    if ((await em.count(TargetEntity, { id: old.targetId })) === 0) {
-      throw new FailedPreconditionError(`job ${id} cannot be retried: target ${old.targetId} no longer exists`);
-    }
-    return insertJob(
-      em,
-      {
-        targetId: old.targetId,
-        arch: old.arch,
-        force: old.force,
-        reason: "retry",
-        dueAt: now,
-        attempt: old.attempt + 1,
-        retryOfId: old.id,
-      },
-      now,
-    );
+    return insertRetry(em, old, now);
   });
   env.events.publish(job);
   return job;
+}
+
+/**
+ * Inserts the next attempt of `old` inside the caller's transaction; does
+ * not publish. FailedPreconditionError when its target no longer exists.
+ */
+export async function insertRetry(em: EntityManager, old: Job, now: Date): Promise<Job> {
+  if ((await em.count(TargetEntity, { id: old.targetId })) === 0) {
+    throw new FailedPreconditionError(`job ${old.id} cannot be retried: target ${old.targetId} no longer exists`);
+  }
+  return insertJob(
+    em,
+    {
+      targetId: old.targetId,
+      arch: old.arch,
+      force: old.force,
+      reason: "retry",
+      dueAt: now,
+      attempt: old.attempt + 1,
+      retryOfId: old.id,
+    },
+    now,
+  );
 }

@@ -15,11 +15,12 @@ const TOKEN = "token-a-0123456789abcdef";
 let ctx: TestContext;
 let agent: ScriptedAgent;
 
-async function setUp(maxTransientRetries: number): Promise<bigint> {
+async function setUp(maxTransientRetries: number, maxLostRequeues = 1): Promise<bigint> {
   ctx = await createTestContext({
     agent_tokens: new Map([["builder-a", TOKEN]]),
     agent_lease_timeout: 20,
     max_transient_retries: maxTransientRetries,
+    max_lost_requeues: maxLostRequeues,
   });
   ctx.agents.start();
   agent = openAgent(ctx, "builder-a", TOKEN);
@@ -56,6 +57,12 @@ async function waitForState(id: bigint, state: JobState): Promise<Job> {
 }
 
 const infra = { step: FailureStep.INFRASTRUCTURE, message: "podman: connection refused" };
+
+/** The agent never renews the lease of the job it holds: the sweep ends it. */
+async function loseLease(): Promise<void> {
+  ctx.clock.advance(21_000);
+  await ctx.agents.sweepLeases();
+}
 
 describe("automatic retry of transient failures", () => {
   it("retries a container engine failure up to max_transient_retries, then leaves it failed", async () => {
@@ -119,19 +126,34 @@ describe("automatic retry of transient failures", () => {
     expect((await settledJobs()).length).toBe(1);
   });
 
-  it("re-queues a lost job as a transient failure", async () => {
-    const first = await setUp(1);
+  it("re-queues a lost job once, then ends the chain failed with cause agent_lost", async () => {
+    const first = await setUp(2);
     await agent.nextJob();
-    ctx.clock.advance(21_000); // the agent never renews its lease
-    await ctx.agents.sweepLeases();
+    await loseLease();
     const lost = (await jobs().getJob({ id: first })).job!;
     expect([lost.state, lost.cause?.step, lost.cause?.transient]).toEqual([
       JobState.LOST,
       FailureStep.AGENT_LOST,
       true,
     ]);
-    const retry = (await settledJobs())[1]!;
+    const retry = await agent.nextJob();
     expect(retry).toMatchObject({ retryOfJobId: first, attempt: 2, reason: JobReason.RETRY });
+    agent.send({ message: { case: "jobUpdate", value: { jobId: retry.id, state: JobState.RUNNING } } });
+    await waitForState(retry.id, JobState.RUNNING);
+    await loseLease();
+    const failed = await waitForState(retry.id, JobState.FAILED);
+    expect(failed.cause).toMatchObject({ step: FailureStep.AGENT_LOST, transient: true });
+    expect(failed.cause?.message).toMatch(/stopped renewing its lease; it was already re-queued 1 time after/);
+    expect((await settledJobs()).map((j) => j.state)).toEqual([JobState.LOST, JobState.FAILED]);
+  });
+
+  it("fails a lost job at once when max_lost_requeues is 0", async () => {
+    const first = await setUp(2, 0);
+    await agent.nextJob();
+    await loseLease();
+    expect((await settledJobs()).map((j) => [j.id, j.state, j.cause?.step])).toEqual([
+      [first, JobState.FAILED, FailureStep.AGENT_LOST],
+    ]);
   });
 
   it("retries nothing when max_transient_retries is 0", async () => {
@@ -142,11 +164,35 @@ describe("automatic retry of transient failures", () => {
     expect((await settledJobs()).map((j) => j.id)).toEqual([first]);
   });
 
-  it("retries no lost job when max_transient_retries is 0", async () => {
-    const first = await setUp(0);
+  it("still re-queues a lost job when max_transient_retries is 0", async () => {
+    const first = await setUp(0, 1);
     await agent.nextJob();
-    ctx.clock.advance(21_000);
-    await ctx.agents.sweepLeases();
-    expect((await settledJobs()).map((j) => [j.id, j.state])).toEqual([[first, JobState.LOST]]);
+    await loseLease();
+    expect(await agent.nextJob()).toMatchObject({ retryOfJobId: first, attempt: 2 });
+    expect((await jobs().getJob({ id: first })).job?.state).toBe(JobState.LOST);
+  });
+
+  // Both budgets are 1: a loss does not spend the engine's retry, nor the reverse.
+  it.each([
+    ["a second loss", "lost", [JobState.FAILED, FailureStep.AGENT_LOST]],
+    ["a second engine failure", "infra", [JobState.FAILED, FailureStep.INFRASTRUCTURE]],
+  ] as const)("spends each budget on its own causes; %s ends the chain", async (_, last, ending) => {
+    await setUp(1, 1);
+    const first = await agent.nextJob();
+    agent.fail(first.id, infra);
+    await waitForState(first.id, JobState.FAILED);
+    await agent.nextJob(); // attempt 2, retried for the engine
+    await loseLease();
+    const third = await agent.nextJob(); // attempt 3, re-queued for the loss
+    expect(third.attempt).toBe(3);
+    if (last === "lost") await loseLease();
+    else agent.fail(third.id, infra);
+    const ended = await waitForState(third.id, ending[0]);
+    expect(ended.cause?.step).toBe(ending[1]);
+    expect((await settledJobs()).map((j) => [j.attempt, j.state])).toEqual([
+      [1, JobState.FAILED],
+      [2, JobState.LOST],
+      [3, ending[0]],
+    ]);
   });
 });

@@ -588,8 +588,9 @@ export const DrainAgentResponseSchema: GenMessage<DrainAgentResponse> = /*@__PUR
  * FailedPrecondition naming both versions. The server pushes JobAssignment
  * messages while the agent has free slots; each assignment carries a lease the
  * agent renews with Heartbeat. An agent that stops renewing loses its jobs
- * (state LOST, re-queued like other transient failures, up to the server's
- * max_transient_retries). The server sends CancelJob to stop a build.
+ * (state LOST and re-queued, up to the server's max_lost_requeues per retry
+ * chain; then FAILED with step AGENT_LOST). The server sends CancelJob to
+ * stop a build.
  * The agent reports JobUpdate (started, finished, failed) and LogChunk
  * messages; only the agent holding a job's lease may report on it.
  *

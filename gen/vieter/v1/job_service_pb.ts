@@ -52,7 +52,8 @@ export type FailureCause = Message<"vieter.v1.FailureCause"> & {
    * Whether the failure may pass by itself: the agent was lost, the container
    * engine failed (INFRASTRUCTURE), or a publish met a connection error or a
    * 5xx. Such jobs are retried automatically, up to the server's
-   * max_transient_retries; the retry has reason RETRY and retry_of_job_id set.
+   * max_lost_requeues (AGENT_LOST) or max_transient_retries (the others) per
+   * retry chain; the retry has reason RETRY and retry_of_job_id set.
    * An agent sets it for PUBLISH failures; the server decides the rest.
    *
    * @generated from field: bool transient = 5;
