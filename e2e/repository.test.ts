@@ -47,7 +47,7 @@ function archiveEntries(archive: Buffer): Map<string, string> {
 }
 
 beforeAll(async () => {
-  srv = await startTestServer({ allow_downgrade_repos: ["lenient"] });
+  srv = await startTestServer({ allow_downgrade_repos: ["lenient"], sendfile: true });
 });
 afterAll(async () => {
   await srv.stop();

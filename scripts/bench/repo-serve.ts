@@ -3,9 +3,9 @@
  * 40 MB package download from our server (its own process), against nginx
  * (Debian package, one worker) serving the same bytes in the same run:
  * requests per second and CPU milliseconds per request of each, and the
- * ratios. A second server process over the same data, with `sendfile =
- * false`, shows in the same run what the native sendfile addon changes
- * ("vieter-streams": Node's own write path).
+ * ratios. "vieter" runs with `sendfile = true`; a second server process over
+ * the same data with `sendfile = false` ("vieter-streams", Node's own write
+ * path) shows in the same run what the native sendfile addon changes.
  *
  *   npx tsx scripts/bench/repo-serve.ts [--quick]
  */
@@ -57,7 +57,7 @@ await prefill(dataDir, async (repository) => {
 });
 
 const tool = chooseLoadTool();
-const server = await startChildServer(dataDir);
+const server = await startChildServer(dataDir, { VIETER_SENDFILE: "true" });
 // Started second: only the sendfile server writes (and at start empties) pkgs/archives.
 const streams = await startChildServer(dataDir, { VIETER_SENDFILE: "false" });
 const nginxDir = join(work, "nginx");
