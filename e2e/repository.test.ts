@@ -5,12 +5,12 @@
  */
 import { execFileSync } from "node:child_process";
 import http from "node:http";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { RepoService } from "../gen/vieter/v1/repo_service_pb.js";
 import { makePackage } from "../server/pkg/testing/make-package.js";
 import { cleanupTempDirs } from "../server/pkg/testing/temp-dirs.js";
@@ -47,7 +47,7 @@ function archiveEntries(archive: Buffer): Map<string, string> {
 }
 
 beforeAll(async () => {
-  srv = await startTestServer({ allow_downgrade_repos: ["lenient"] });
+  srv = await startTestServer({ allow_downgrade_repos: ["lenient"], sendfile: true });
 });
 afterAll(async () => {
   await srv.stop();
@@ -263,6 +263,19 @@ describe("byte ranges and caching", () => {
     expect((await get("/parity/x86_64/parity.db", { headers: { "if-modified-since": lastModified } })).status).toBe(
       304,
     );
+  });
+});
+
+describe("database archives as files", () => {
+  it("are served from their file once written (sendfile), with the same bytes, ranges too", async () => {
+    const fromMemory = await bytes("/parity/x86_64/parity.files");
+    const dir = join(srv.dataDir, "pkgs", "archives");
+    await vi.waitFor(() =>
+      expect(readdirSync(dir).filter((f) => f.startsWith("parity.x86_64.files."))).toHaveLength(1),
+    );
+    expect(await bytes("/parity/x86_64/parity.files")).toEqual(fromMemory);
+    const part = await get("/parity/x86_64/parity.files", { headers: { range: "bytes=3-12" } });
+    expect(Buffer.from(await part.arrayBuffer())).toEqual(fromMemory.subarray(3, 13));
   });
 });
 

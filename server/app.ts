@@ -22,6 +22,7 @@ import { createJobEvents } from "./jobs/index.js";
 import { createLogger } from "./logger.js";
 import { createLogFinalizer, createLogRetention, createLogs, jobLogSink } from "./logs/index.js";
 import { type Listener, listen } from "./net/listener.js";
+import { loadSocketFileSender } from "./net/sendfile.js";
 import { createInterceptors, createRoutes } from "./rpc/index.js";
 import { createRepository } from "./repo/create.js";
 import { createScheduler } from "./scheduler/index.js";
@@ -66,7 +67,10 @@ export async function createServer(config: ServerConfig, overrides: ServerOverri
 
   const store: Store = await openStore({ dbPath: join(dataDir, "vieter.sqlite"), logger });
   const clock = overrides.clock ?? systemClock;
-  const repository = createRepository(config, store, pkgDir, clock, logger);
+  const sender = config.sendfile ? loadSocketFileSender() : undefined;
+  if (config.sendfile && !sender)
+    logger.warn("the native sendfile addon is not built: serving files through Node's streams");
+  const repository = createRepository(config, store, pkgDir, clock, logger, { archiveFiles: sender !== undefined });
   await repository.recover();
   const jobEvents = createJobEvents();
   const logs = await createLogs({ store, clock, logger, jobEvents, dataDir });
@@ -85,7 +89,7 @@ export async function createServer(config: ServerConfig, overrides: ServerOverri
   };
 
   const plain = createPlainRouter(
-    [healthRoute, ...logRoutes(logs), apiNotFoundRoute, ...repoRoutes(repository, config.max_upload_size)],
+    [healthRoute, ...logRoutes(logs), apiNotFoundRoute, ...repoRoutes(repository, config.max_upload_size, sender)],
     context.authenticator,
     logger,
   );

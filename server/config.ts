@@ -46,6 +46,11 @@ export const serverConfigSchema = {
   max_upload_size: intKey(2 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
   /** Repos where an older version may replace a newer one ("*" for all). */
   allow_downgrade_repos: listKey([]),
+  /**
+   * Send package files and database archives with the native sendfile addon (HTTP/1.1 without
+   * TLS), when it is built. Off by default until a quiet-machine bench shows its CPU gain.
+   */
+  sendfile: boolKey(false),
 };
 
 /** The server's validated configuration. */

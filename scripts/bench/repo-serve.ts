@@ -3,7 +3,9 @@
  * 40 MB package download from our server (its own process), against nginx
  * (Debian package, one worker) serving the same bytes in the same run:
  * requests per second and CPU milliseconds per request of each, and the
- * ratios.
+ * ratios. "vieter" runs with `sendfile = true`; a second server process over
+ * the same data with `sendfile = false` ("vieter-streams", Node's own write
+ * path) shows in the same run what the native sendfile addon changes.
  *
  *   npx tsx scripts/bench/repo-serve.ts [--quick]
  */
@@ -14,7 +16,7 @@ import { join } from "node:path";
 import { cpuMs, prefill, startChildServer } from "./lib/child-server.js";
 import { fillInProcess, publishInProcess } from "./lib/in-process.js";
 import { chooseLoadTool, runLoad } from "./lib/load.js";
-import { startNginx } from "./lib/nginx.js";
+import { ensureNginx, startNginx } from "./lib/nginx.js";
 import { makeBenchPackages, makeLargePackage } from "./lib/packages.js";
 import { QUICK, msSince, note, printJson, printTable, round, verdict } from "./lib/report.js";
 
@@ -33,6 +35,9 @@ interface Case {
   readonly targetRps: number;
 }
 
+const WHO = ["nginx", "vieter", "vieter-streams"] as const;
+type Results = Record<(typeof WHO)[number], Measured>;
+
 interface Measured {
   requests: number;
   seconds: number;
@@ -40,6 +45,7 @@ interface Measured {
   errors: number;
 }
 
+ensureNginx();
 const work = await mkdtemp(join(tmpdir(), "vieter-bench-serve-"));
 const dataDir = join(work, "data");
 const large = makeLargePackage("serve-large", LARGE_BYTES);
@@ -51,7 +57,9 @@ await prefill(dataDir, async (repository) => {
 });
 
 const tool = chooseLoadTool();
-const server = await startChildServer(dataDir);
+const server = await startChildServer(dataDir, { VIETER_SENDFILE: "true" });
+// Started second: only the sendfile server writes (and at start empties) pkgs/archives.
+const streams = await startChildServer(dataDir, { VIETER_SENDFILE: "false" });
 const nginxDir = join(work, "nginx");
 const root = join(nginxDir, "root");
 try {
@@ -73,15 +81,22 @@ try {
   await writeFile(join(root, cases[1]!.path), large.data);
   const nginx = await startNginx(nginxDir, root);
   try {
-    for (const c of cases) await checkSameBytes(c.path, server.baseUrl, nginx.baseUrl);
-    const servers = { vieter: { pid: server.pid, baseUrl: server.baseUrl }, nginx };
-    const results = new Map<string, { vieter: Measured; nginx: Measured }>();
     for (const c of cases) {
-      const sum = { vieter: empty(), nginx: empty() };
-      // Warm both (JIT, page cache) before measuring.
+      await checkSameBytes(c.path, server.baseUrl, nginx.baseUrl);
+      await checkSameBytes(c.path, streams.baseUrl, nginx.baseUrl);
+    }
+    const servers = {
+      vieter: { pid: server.pid, baseUrl: server.baseUrl },
+      "vieter-streams": { pid: streams.pid, baseUrl: streams.baseUrl },
+      nginx,
+    };
+    const results = new Map<string, Results>();
+    for (const c of cases) {
+      const sum: Results = { vieter: empty(), "vieter-streams": empty(), nginx: empty() };
+      // Warm all (JIT, page cache; the archive file is written after the first .db request) before measuring.
       for (const s of Object.values(servers)) await runLoad(tool, `${s.baseUrl}${c.path}`, c.connections, 1);
       for (let round = 0; round < ROUNDS; round++) {
-        const order = round % 2 === 0 ? (["nginx", "vieter"] as const) : (["vieter", "nginx"] as const);
+        const order = round % 2 === 0 ? WHO : [...WHO].reverse();
         for (const who of order) {
           note(`${c.name}: ${who}, round ${round + 1}/${ROUNDS}, ${SECONDS} s`);
           const { pid, baseUrl } = servers[who];
@@ -97,6 +112,7 @@ try {
     await nginx.stop();
   }
 } finally {
+  await streams.stop();
   await server.stop();
   await rm(work, { recursive: true, force: true });
 }
@@ -123,27 +139,20 @@ async function checkSameBytes(path: string, a: string, b: string): Promise<void>
   if ((await digest(a)) !== (await digest(b))) throw new Error(`${path}: our server and nginx serve different bytes`);
 }
 
-function report(
-  cases: Case[],
-  results: Map<string, { vieter: Measured; nginx: Measured }>,
-  firstGetMs: number,
-  dbBytes: number,
-): void {
+function report(cases: Case[], results: Map<string, Results>, firstGetMs: number, dbBytes: number): void {
   const rows: (string | number)[][] = [
     ["case", "server", "req/s", "CPU ms/req", "CPU cores", "errors", "rps ratio", "CPU ratio"],
   ];
   const targets: (string | number)[][] = [["figure", "measured", "target", ""]];
   const figures: Record<string, unknown>[] = [];
   for (const c of cases) {
-    const { vieter, nginx } = results.get(c.name)!;
+    const { vieter, nginx, "vieter-streams": streamed } = results.get(c.name)!;
     const rps = (m: Measured) => m.requests / m.seconds;
     const cpu = (m: Measured) => m.cpuMs / m.requests;
     const rpsRatio = rps(vieter) / rps(nginx);
     const cpuRatio = cpu(vieter) / cpu(nginx);
-    for (const [who, m] of [
-      ["nginx", nginx],
-      ["vieter", vieter],
-    ] as const) {
+    for (const who of WHO) {
+      const m = results.get(c.name)![who];
       rows.push([
         who === "nginx" ? c.name : "",
         who,
@@ -151,8 +160,8 @@ function report(
         round(cpu(m), 3),
         round(m.cpuMs / 1000 / m.seconds, 2),
         m.errors,
-        who === "vieter" ? `${round(rpsRatio)}×` : "",
-        who === "vieter" ? `${round(cpuRatio)}×` : "",
+        who === "nginx" ? "" : `${round(rps(m) / rps(nginx))}×`,
+        who === "nginx" ? "" : `${round(cpu(m) / cpu(nginx))}×`,
       ]);
     }
     targets.push(
@@ -168,7 +177,9 @@ function report(
       vieterCpuMsPerRequest: round(cpu(vieter), 4),
       rpsRatio: round(rpsRatio, 3),
       cpuRatio: round(cpuRatio, 3),
-      errors: vieter.errors + nginx.errors,
+      streamsRps: round(rps(streamed), 1),
+      streamsCpuMsPerRequest: round(cpu(streamed), 4),
+      errors: vieter.errors + nginx.errors + streamed.errors,
     });
   }
   printTable(`Serving the same bytes, ${ROUNDS}×${SECONDS} s per server and case (${tool})`, rows);

@@ -1,10 +1,12 @@
 /**
- * Recently served package files kept in memory. Node cannot sendfile, so a
- * file streamed from disk is copied twice per request (page cache → buffer →
- * socket) in many chunks; from memory it is one write of one buffer, which
- * costs about a third of the CPU. Pool files are named by their SHA-256 and
- * never change, so entries need no invalidation, only eviction (least
- * recently used first) within a byte budget.
+ * Recently served package files kept in memory, for responses the sendfile
+ * addon does not send (switched off or not built, HTTP/2, TLS, a pipelined
+ * request): Node alone cannot sendfile, so a file streamed from disk is
+ * copied twice per request (page cache → buffer → socket) in many chunks;
+ * from memory it is one write of one buffer, which costs about a third of the
+ * CPU. Pool files are named by their SHA-256 and never change, so entries
+ * need no invalidation, only eviction (least recently used first) within a
+ * byte budget.
  */
 import { readFile } from "node:fs/promises";
 

@@ -6,6 +6,7 @@
  */
 import { rm, stat } from "node:fs/promises";
 import { NotFoundError } from "../../lib/errors.js";
+import type { SocketFileSender } from "../net/sendfile.js";
 import type { Repository } from "../repo/repository.js";
 import { FileCache } from "./file-cache.js";
 import type { PlainRoute } from "./route.js";
@@ -13,8 +14,12 @@ import { sendBody } from "./send-body.js";
 import { sendJson } from "./respond.js";
 import { receiveBody } from "./upload.js";
 
-/** The routes over `repository`; uploads above `maxUploadBytes` get 413. */
-export function repoRoutes(repository: Repository, maxUploadBytes: number): PlainRoute[] {
+/**
+ * The routes over `repository`; uploads above `maxUploadBytes` get 413. Files
+ * (packages, and archives once written to disk) go out with `sender` where
+ * the connection allows it, else through Node's streams.
+ */
+export function repoRoutes(repository: Repository, maxUploadBytes: number, sender?: SocketFileSender): PlainRoute[] {
   const files = new FileCache(FILE_CACHE_BYTES, FILE_CACHE_MAX_FILE_BYTES);
   return [
     {
@@ -27,21 +32,27 @@ export function repoRoutes(repository: Repository, maxUploadBytes: number): Plai
         if (dbKind) {
           const archive = await repository.archive(repo, arch, dbKind);
           if (!archive) throw new NotFoundError(`arch-repo ${repo}/${arch} does not exist`);
-          return sendBody(req, res, { ...archive, size: archive.data.length, contentType: "application/gzip" });
+          const body = { ...archive, size: archive.data.length, contentType: "application/gzip" };
+          return sendBody(req, res, body, sender);
         }
         if (file.includes(".pkg")) {
           const signature = file.endsWith(".sig");
           const found = await repository.packageFile(repo, arch, signature ? file.slice(0, -4) : file);
           const path = found && (signature ? repository.signaturePath(found.pkg) : found.path);
           if (!found || !path) throw new NotFoundError(`${file} is not in ${repo}/${arch}`);
-          return sendBody(req, res, {
-            path,
-            size: signature ? await fileSize(path) : found.pkg.compressedSize,
-            etag: `"${found.pkg.sha256}${signature ? "-sig" : ""}"`,
-            lastModified: found.pkg.publishedAt,
-            contentType: signature ? "application/pgp-signature" : "application/octet-stream",
-            ...(signature ? {} : { cache: files }),
-          });
+          return sendBody(
+            req,
+            res,
+            {
+              path,
+              size: signature ? await fileSize(path) : found.pkg.compressedSize,
+              etag: `"${found.pkg.sha256}${signature ? "-sig" : ""}"`,
+              lastModified: found.pkg.publishedAt,
+              contentType: signature ? "application/pgp-signature" : "application/octet-stream",
+              ...(signature ? {} : { cache: files }),
+            },
+            sender,
+          );
         }
         const pkg = await repository.packageByNameVersion(repo, arch, file);
         if (!pkg) throw new NotFoundError(`${file} is not in ${repo}/${arch}`);

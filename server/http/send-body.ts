@@ -5,9 +5,11 @@
  */
 import { createReadStream } from "node:fs";
 import { pipeline } from "node:stream/promises";
+import type { SocketFileSender } from "../net/sendfile.js";
 import { decideRange } from "./byte-ranges.js";
 import type { FileCache } from "./file-cache.js";
 import type { PlainRequest, PlainResponse } from "./route.js";
+import { sendFileNative, sendfileTarget } from "./send-file-native.js";
 
 /** What to send: bytes or a file, with validators. */
 export interface Body {
@@ -19,7 +21,7 @@ export interface Body {
   readonly contentType: string;
   /** The bytes, when in memory. */
   readonly data?: Buffer;
-  /** The file, when on disk. */
+  /** The file, when on disk (an archive may have both: the file once it is written). */
   readonly path?: string;
   /** Where a file's bytes may be kept in memory between requests. */
   readonly cache?: FileCache;
@@ -27,8 +29,13 @@ export interface Body {
 
 const READ_CHUNK = 1 << 20;
 
-/** Writes the response for GET or HEAD of `body`. */
-export async function sendBody(req: PlainRequest, res: PlainResponse, body: Body): Promise<void> {
+/** Writes the response for GET or HEAD of `body`; a file goes out with `sender` where it can. */
+export async function sendBody(
+  req: PlainRequest,
+  res: PlainResponse,
+  body: Body,
+  sender?: SocketFileSender,
+): Promise<void> {
   const headers: Record<string, string | number> = {
     "accept-ranges": "bytes",
     etag: body.etag,
@@ -57,10 +64,15 @@ export async function sendBody(req: PlainRequest, res: PlainResponse, body: Body
   if (range.kind === "partial") headers["content-range"] = `bytes ${start}-${end}/${body.size}`;
   headers["content-length"] = length;
   const sending = req.method !== "HEAD" && length > 0;
+  const status = range.kind === "partial" ? 206 : 200;
+  const target = sending && body.path !== undefined && sender ? sendfileTarget(req, res) : undefined;
+  if (target && (await sendFileNative(target, sender!, { status, headers, path: body.path!, start, length }))) {
+    return;
+  }
   // Read (or find) a cached file before the head goes out, so a read error is still a clean 500.
   const data =
     body.data ?? (sending && body.path && body.cache ? await body.cache.read(body.path, body.size) : undefined);
-  res.writeHead(range.kind === "partial" ? 206 : 200, headers);
+  res.writeHead(status, headers);
   if (!sending) {
     res.end();
     return;

@@ -50,9 +50,10 @@ export async function prefill(dataDir: string, fill: (repository: Repository) =>
 /**
  * Starts `vieter server` on a free port over `dataDir` and waits until
  * /health answers. Node options for the server alone (e.g. `--cpu-prof
- * --cpu-prof-dir=/tmp/prof`) can be given in BENCH_SERVER_NODE_ARGS.
+ * --cpu-prof-dir=/tmp/prof`) can be given in BENCH_SERVER_NODE_ARGS; `env`
+ * adds to its environment (e.g. a `VIETER_*` key).
  */
-export async function startChildServer(dataDir: string): Promise<ChildServer> {
+export async function startChildServer(dataDir: string, env: Record<string, string> = {}): Promise<ChildServer> {
   const port = await freePort();
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, join(ROOT, "bin/vieter.js"), "server"], {
@@ -64,6 +65,7 @@ export async function startChildServer(dataDir: string): Promise<ChildServer> {
       VIETER_DATA_DIR: dataDir,
       VIETER_API_KEY: BENCH_API_KEY,
       VIETER_LOG_LEVEL: "ERROR",
+      ...env,
     },
     stdio: ["ignore", "ignore", "inherit"],
   });

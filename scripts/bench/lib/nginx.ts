@@ -4,10 +4,12 @@
  * config whose pid, logs and temp paths all live in a temp folder, so nothing
  * under /etc or /var is touched.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { freePort } from "./child-server.js";
+import { note } from "./report.js";
 
 /** A running nginx. */
 export interface Nginx {
@@ -17,6 +19,20 @@ export interface Nginx {
 }
 
 const NGINX = "/usr/sbin/nginx";
+
+/** Installs Debian's nginx-light when nginx is missing and we are root (call before a long fill); throws if it stays missing. */
+export function ensureNginx(): void {
+  if (existsSync(NGINX)) return;
+  if (process.getuid?.() === 0) {
+    note("nginx is not installed; trying apt-get install -y nginx-light");
+    const install = () => spawnSync("apt-get", ["install", "-y", "-qq", "nginx-light"], { stdio: "ignore" }).status;
+    if (install() !== 0) {
+      spawnSync("apt-get", ["update", "-qq"], { stdio: "ignore" });
+      install();
+    }
+  }
+  if (!existsSync(NGINX)) throw new Error(`${NGINX} is missing: apt-get install nginx-light`);
+}
 
 /** Serves `root` (files at their paths below it) on a free 127.0.0.1 port; `dir` holds config and logs. */
 export async function startNginx(dir: string, root: string): Promise<Nginx> {
