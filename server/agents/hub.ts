@@ -6,6 +6,7 @@
  */
 import type { Logger } from "pino";
 import {
+  DomainError,
   FailedPreconditionError,
   InvalidArgumentError,
   NotFoundError,
@@ -22,13 +23,13 @@ import {
   claimNextJob,
   expireLeases,
   extendLease,
-  finishJob,
   isFinal,
   retryIfTransient,
   startJob,
 } from "../jobs/index.js";
 import type { Store } from "../store/orm.js";
 import { type BuildDefaults, buildSpecFor } from "./build-spec.js";
+import { type ReportAnswer, takeFinalReport } from "./final-report.js";
 import { type AgentHello, AgentSession } from "./session.js";
 
 /** Receives build output; the logs module implements it. */
@@ -147,8 +148,9 @@ export class AgentHub {
   /**
    * A progress report: running, or a final outcome. The job's row, not the
    * session, says who holds it: a build that ended while the agent was
-   * disconnected is reported in its next session, whose Hello no longer
-   * lists it. Another agent's job gives PermissionDenied.
+   * disconnected is reported in its next session. Another agent's job gives
+   * PermissionDenied. Every final report is acknowledged (see final-report.ts),
+   * a repeated one too.
    */
   async report(
     session: AgentSession,
@@ -162,8 +164,19 @@ export class AgentHub {
       if (session.running.has(jobId)) session.running.set(jobId, job);
       return;
     }
-    const job = await finishJob(this.env(), jobId, session.name, state, cause);
+    let answer: ReportAnswer;
+    try {
+      answer = await takeFinalReport(this.env(), session.name, jobId, state, cause);
+    } catch (err) {
+      // Refused for good: the agent stops sending it. Any other error ends the session
+      // unanswered, and the agent sends the report again once it has reconnected.
+      if (err instanceof DomainError) session.send({ kind: "ack", jobId, refusal: err.message });
+      throw err;
+    }
     session.running.delete(jobId);
+    session.send({ kind: "ack", jobId, state: answer.state, refusal: answer.refusal });
+    const job = answer.ended;
+    if (!job) return; // reported before: its log and retry were handled then
     // The freed slot takes its next job before the log is closed; a retry queued below dispatches itself.
     this.requestDispatch();
     await this.deps.logs?.close(job);

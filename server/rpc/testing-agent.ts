@@ -17,6 +17,10 @@ export interface ScriptedAgent {
   next(): Promise<ConnectResponse>;
   /** The next message, which must be an assignment; returns its job. */
   nextJob(): Promise<Job>;
+  /** The next message of kind `kind`, skipping others. */
+  nextOf<K extends NonNullable<ConnectResponse["message"]["case"]>>(
+    kind: K,
+  ): Promise<Extract<ConnectResponse["message"], { case: K }>["value"]>;
   /** Reports a job failed with `cause`. */
   fail(jobId: bigint, cause: MessageInitShape<typeof FailureCauseSchema>): void;
   end(): void;
@@ -27,7 +31,7 @@ export function openAgent(
   ctx: AppContext,
   name: string,
   token: string,
-  hello: { capacity?: number; protocolVersion?: number } = {},
+  hello: { capacity?: number; protocolVersion?: number; runningJobIds?: bigint[] } = {},
 ): ScriptedAgent {
   const outgoing = new AsyncQueue<AgentRequest>();
   outgoing.push({
@@ -49,6 +53,12 @@ export function openAgent(
       const m = (await next()).message;
       if (m.case !== "assignment") throw new Error(`expected an assignment, got ${m.case}`);
       return m.value.job!;
+    },
+    async nextOf(kind) {
+      for (;;) {
+        const m = (await next()).message;
+        if (m.case === kind) return m.value as never;
+      }
     },
     fail(jobId, cause) {
       outgoing.push({ message: { case: "jobUpdate", value: { jobId, state: JobState.FAILED, cause } } });
