@@ -87,6 +87,8 @@ async function createTargets(n: number, prefix: string): Promise<bigint[]> {
   return ids;
 }
 
+const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+
 async function until(check: () => Promise<boolean>): Promise<void> {
   while (!(await check())) await new Promise((r) => setTimeout(r, 20));
 }
@@ -106,6 +108,7 @@ try {
   const fromReturn: number[] = [];
   const fromCall: number[] = [];
   let beforeReturn = 0;
+  const latencyCpu = process.cpuUsage();
   for (const targetId of latencyTargets) {
     const called = performance.now();
     const { jobs: queued } = await jobs.buildTarget({ targetId });
@@ -119,6 +122,8 @@ try {
     fromCall.push(at - called);
     await until(() => idle(1));
   }
+  // Includes the bench's own polling for the idle agent between jobs, the same before and after a change.
+  const latencyCpuMs = cpuMs(process.cpuUsage(latencyCpu)) / LATENCY_JOBS;
   const p99 = percentile(fromReturn, 99);
   rows.push([
     "A BuildTarget returned → executor",
@@ -127,6 +132,7 @@ try {
     round(p99),
     round(Math.max(...fromReturn)),
     "",
+    round(latencyCpuMs),
   ]);
   rows.push([
     "A BuildTarget called → executor",
@@ -143,6 +149,7 @@ try {
     fromCallP50Ms: round(percentile(fromCall, 50)),
     fromCallP99Ms: round(percentile(fromCall, 99)),
     pushedBeforeReturn: beforeReturn,
+    cpuMsPerJob: round(latencyCpuMs),
     // Which of the jobs (0-based, in queueing order) made the tail: spread out, or periodic.
     slowestFromReturn: fromReturn
       .map((ms, index) => ({ index, ms: round(ms) }))
@@ -174,7 +181,7 @@ try {
   const perSecond = THROUGHPUT_JOBS / seconds;
   // CPU of this whole process (server, agents, clients) per job: unlike the rate, not skewed by other load.
   const cpu = process.cpuUsage(cpuBefore);
-  const cpuMsPerJob = (cpu.user + cpu.system) / 1000 / THROUGHPUT_JOBS;
+  const cpuMsPerJob = cpuMs(cpu) / THROUGHPUT_JOBS;
   rows.push([
     `B ${AGENTS} agents × 1 slot, resumed → last job received`,
     THROUGHPUT_JOBS,

@@ -60,12 +60,39 @@ export async function claimNextJob(env: JobsEnv, request: ClaimRequest): Promise
     for (const row of candidates) {
       const job = await tryClaim(env, fromRawRow(row), request, now);
       if (job) {
+        await yieldPairTurn(env, job);
         env.events.publish(job);
         return job;
       }
     }
   }
   return undefined;
+}
+
+/**
+ * Dispatches `queued`, a job known to be queued (e.g. from its change event),
+ * to `agent` without searching: one conditional update. Undefined when it is
+ * not due yet, no longer queued, or its target×arch is busy. The caller runs
+ * `yieldPairTurn` afterwards, before its next claim (it is off the path to
+ * the agent) and publishes the job.
+ */
+export async function claimQueuedJob(env: JobsEnv, queued: Job, request: ClaimRequest): Promise<Job | undefined> {
+  const now = env.clock.now();
+  if (queued.state !== "queued" || queued.arch !== request.arch || queued.dueAt > now) return undefined;
+  return tryClaim(env, queued, request, now);
+}
+
+/**
+ * Fairness after a claim: the claimed job's target×arch's other queued jobs
+ * go behind every job queued until now. Only ordering depends on this, so it
+ * need not be atomic with the claim.
+ */
+export async function yieldPairTurn(env: JobsEnv, claimed: Job): Promise<void> {
+  const dbNow = toDbDate(env.em, claimed.dispatchedAt ?? env.clock.now());
+  await sql(env.em)("job")
+    .where({ target_id: claimed.targetId, arch: claimed.arch, state: "queued" })
+    .andWhere("fair_at", "<", dbNow)
+    .update({ fair_at: dbNow });
 }
 
 // One statement decides the claim; it runs outside a transaction so a unique
@@ -95,12 +122,6 @@ async function tryClaim(env: JobsEnv, queued: Job, request: ClaimRequest, now: D
     throw err;
   }
   if (claimed === 0) return undefined;
-  // Only ordering depends on this, so it need not be atomic with the claim.
-  const dbNow = toDbDate(env.em, now);
-  await sql(env.em)("job")
-    .where({ target_id: queued.targetId, arch: queued.arch, state: "queued" })
-    .andWhere("fair_at", "<", dbNow)
-    .update({ fair_at: dbNow });
   // A queued job changes only by leaving that state, so the row read is the row claimed.
   return { ...queued, ...claim };
 }
