@@ -52,9 +52,14 @@ const stop = new AbortController();
 
 /** When each job reached an executor (performance.now()), and waiters for it. */
 const received = new Map<number, number>();
+/** SQL statements the server ran so far, and the count when each job reached an executor. */
+let statements = 0;
+server.context.store.em.getKnex().on("query", () => statements++);
+const statementsAtReceipt = new Map<number, number>();
 const waiters = new Map<number, () => void>();
 const instant: BuildExecutor = async (req) => {
   received.set(req.jobId, performance.now());
+  statementsAtReceipt.set(req.jobId, statements);
   waiters.get(req.jobId)?.();
   return { outcome: "skipped", message: "bench", lastLines: [], packages: [] };
 };
@@ -109,13 +114,18 @@ try {
   const fromCall: number[] = [];
   let beforeReturn = 0;
   const latencyCpu = process.cpuUsage();
+  const latencyStatements = statements;
+  const onPath: number[] = [];
   for (const targetId of latencyTargets) {
     const called = performance.now();
+    const statementsAtCall = statements;
     const { jobs: queued } = await jobs.buildTarget({ targetId });
     const returned = performance.now();
     const id = Number(queued[0]!.id);
     if (!received.has(id)) await new Promise<void>((r) => waiters.set(id, r));
     const at = received.get(id)!;
+    // BuildTarget's own statements and the dispatch's: what ran between the call and the agent holding the job.
+    onPath.push(statementsAtReceipt.get(id)! - statementsAtCall);
     // The push may beat BuildTarget's own answer to the client; that counts as 0.
     if (at < returned) beforeReturn++;
     fromReturn.push(Math.max(0, at - returned));
@@ -124,6 +134,10 @@ try {
   }
   // Includes the bench's own polling for the idle agent between jobs, the same before and after a change.
   const latencyCpuMs = cpuMs(process.cpuUsage(latencyCpu)) / LATENCY_JOBS;
+  const statementsPerJob = (statements - latencyStatements) / LATENCY_JOBS;
+  note(
+    `A: ${round(statementsPerJob, 1)} SQL statements per job in all; from BuildTarget called to the agent holding the job: p50 ${percentile(onPath, 50)}, max ${Math.max(...onPath)}`,
+  );
   const p99 = percentile(fromReturn, 99);
   rows.push([
     "A BuildTarget returned → executor",
@@ -150,6 +164,9 @@ try {
     fromCallP99Ms: round(percentile(fromCall, 99)),
     pushedBeforeReturn: beforeReturn,
     cpuMsPerJob: round(latencyCpuMs),
+    sqlPerJob: round(statementsPerJob, 1),
+    sqlCallToAgentP50: percentile(onPath, 50),
+    sqlCallToAgentMax: Math.max(...onPath),
     // Which of the jobs (0-based, in queueing order) made the tail: spread out, or periodic.
     slowestFromReturn: fromReturn
       .map((ms, index) => ({ index, ms: round(ms) }))

@@ -2,7 +2,9 @@
  * The server's side of the agent protocol (see lib/agent-protocol.ts): who is
  * connected, pushing ready jobs to free slots, renewing and expiring leases,
  * forwarding cancellations and taking reports. Transport-free: the Connect
- * adapter in server/rpc/agent-service.ts feeds it.
+ * adapter in server/rpc/agent-service.ts feeds it. Dispatch, leases and
+ * reports all work on the one session table, hence the length; what stands
+ * alone lives beside it (final-report.ts, build-spec.ts).
  */
 import type { Logger } from "pino";
 import {
