@@ -15,7 +15,7 @@ export interface ScriptedAgent {
   send(m: AgentRequest): void;
   /** The next message the server pushed; throws when the stream ended. */
   next(): Promise<ConnectResponse>;
-  /** The next message, which must be an assignment; returns its job. */
+  /** The next message other than an acknowledgement, which must be an assignment; returns its job. */
   nextJob(): Promise<Job>;
   /** The next message of kind `kind`, skipping others. */
   nextOf<K extends NonNullable<ConnectResponse["message"]["case"]>>(
@@ -50,7 +50,9 @@ export function openAgent(
     send: (m) => outgoing.push(m),
     next,
     async nextJob() {
-      const m = (await next()).message;
+      let m = (await next()).message;
+      // Acknowledgements of the agent's own reports may come first.
+      while (m.case === "jobUpdateAck") m = (await next()).message;
       if (m.case !== "assignment") throw new Error(`expected an assignment, got ${m.case}`);
       return m.value.job!;
     },
