@@ -57,8 +57,14 @@ const STEPS: Record<BuildStep, FailureStep> = {
 /** A build agent. */
 export class BuildAgent {
   private readonly jobs = new Map<number, AbortController>();
-  /** Reports and build output from while disconnected, sent first in the next session. */
+  /** Build output from while disconnected, sent first in the next session. */
   private readonly pending: Request[] = [];
+  /**
+   * Final reports the server has not acknowledged, by job: sent again after
+   * every reconnect until it does, since a report written while the stream
+   * was dropping may never have arrived.
+   */
+  private readonly unacknowledged = new Map<number, Request>();
   private pendingLogBytes = 0;
   private outgoing: AsyncQueue<Request> | undefined;
   /** Number of sessions that reached Welcome (for tests and logs). */
@@ -103,9 +109,9 @@ export class BuildAgent {
           capacity: this.options.capacity,
           version: this.options.version,
           protocolVersion: PROTOCOL_VERSION,
-          // A build that ended while disconnected is still the agent's until its final report
-          // arrives: the server must let this session report on it.
-          runningJobIds: [...this.running, ...this.pendingFinalReports()].map(BigInt),
+          // A build whose final report is not acknowledged is still the agent's: the
+          // server must let this session report on it.
+          runningJobIds: [...this.running, ...this.unacknowledged.keys()].map(BigInt),
         },
       },
     });
@@ -118,7 +124,9 @@ export class BuildAgent {
         if (m.case === "welcome") {
           this.sessions++;
           this.outgoing = outgoing;
-          for (const report of this.pending.splice(0)) outgoing.push(report);
+          // Output first: the final report closes the job's log.
+          for (const chunk of this.pending.splice(0)) outgoing.push(chunk);
+          for (const report of this.unacknowledged.values()) outgoing.push(report);
           this.pendingLogBytes = 0;
           const beat = () =>
             outgoing.push({ message: { case: "heartbeat", value: { jobIds: this.running.map(BigInt) } } });
@@ -128,6 +136,8 @@ export class BuildAgent {
           this.start(m.value);
         } else if (m.case === "cancel") {
           this.jobs.get(Number(m.value.jobId))?.abort(new Error(m.value.reason));
+        } else if (m.case === "jobUpdateAck") {
+          this.acknowledged(Number(m.value.jobId), m.value.refusal);
         }
       }
     } finally {
@@ -138,13 +148,14 @@ export class BuildAgent {
   }
 
   /**
-   * Sends now, or keeps it for the next session: reports that must arrive, and
-   * build output up to MAX_PENDING_LOG_BYTES (beyond that it is dropped, so a
-   * long outage cannot fill the agent's memory).
+   * Sends now, or keeps it for the next session: build output up to
+   * MAX_PENDING_LOG_BYTES (beyond that it is dropped, so a long outage cannot
+   * fill the agent's memory). A RUNNING update is not kept: the server
+   * takes a final report on a job it still thinks dispatched. Final reports
+   * go through `report`.
    */
-  private send(message: Request, mustArrive: boolean): void {
+  private send(message: Request): void {
     if (this.outgoing) this.outgoing.push(message);
-    else if (mustArrive) this.pending.push(message);
     else if (message.message?.case === "logChunk") {
       const size = message.message.value.data?.length ?? 0;
       if (this.pendingLogBytes + size > MAX_PENDING_LOG_BYTES) return;
@@ -153,13 +164,17 @@ export class BuildAgent {
     }
   }
 
-  /** Jobs whose final report waits for the next session. */
-  private pendingFinalReports(): number[] {
-    return this.pending.flatMap((r) =>
-      r.message?.case === "jobUpdate" && r.message.value.state !== JobState.RUNNING
-        ? [Number(r.message.value.jobId)]
-        : [],
-    );
+  /** Sends a final report now if connected, and keeps it until the server acknowledges it. */
+  private report(jobId: number, outcome: BuildOutcome): void {
+    const message: Request = { message: { case: "jobUpdate", value: finalUpdate(BigInt(jobId), outcome) } };
+    this.unacknowledged.set(jobId, message);
+    this.outgoing?.push(message);
+  }
+
+  private acknowledged(jobId: number, refusal: string): void {
+    if (!this.unacknowledged.delete(jobId)) return;
+    // Nothing to send again: the server will never take it.
+    if (refusal !== "") this.options.logger.warn({ job: jobId, refusal }, "the server refused a final report");
   }
 
   private start(assignment: JobAssignment): void {
@@ -169,10 +184,8 @@ export class BuildAgent {
     if (this.jobs.has(jobId)) return; // already running it: never twice
     const controller = new AbortController();
     this.jobs.set(jobId, controller);
-    const logs = new LogBatcher((data) =>
-      this.send({ message: { case: "logChunk", value: { jobId: job.id, data } } }, false),
-    );
-    this.send({ message: { case: "jobUpdate", value: { jobId: job.id, state: JobState.RUNNING } } }, false);
+    const logs = new LogBatcher((data) => this.send({ message: { case: "logChunk", value: { jobId: job.id, data } } }));
+    this.send({ message: { case: "jobUpdate", value: { jobId: job.id, state: JobState.RUNNING } } });
     void this.options
       .executor({
         jobId,
@@ -193,7 +206,7 @@ export class BuildAgent {
       .then((outcome) => {
         logs.flush();
         this.jobs.delete(jobId);
-        this.send({ message: { case: "jobUpdate", value: report(job.id, outcome) } }, true);
+        this.report(jobId, outcome);
       });
   }
 
@@ -253,7 +266,8 @@ function cancelledWhilePublishing(
   };
 }
 
-function report(jobId: bigint, o: BuildOutcome) {
+/** The final JobUpdate of a build. */
+function finalUpdate(jobId: bigint, o: BuildOutcome) {
   return {
     jobId,
     state: STATES[o.outcome],

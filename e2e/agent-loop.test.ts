@@ -14,6 +14,8 @@ import { type TestServer, startTestServer } from "./setup/server.js";
 import { makePackage } from "../server/pkg/testing/make-package.js";
 import { cleanupTempDirs } from "../server/pkg/testing/temp-dirs.js";
 import { BuildAgent } from "../agent/agent.js";
+import { agentTransport } from "../agent/main.js";
+import { startFreezingProxy } from "../server/net/testing/freezing-proxy.js";
 import type { BuildExecutor, BuildRequest } from "../agent/executor.js";
 
 const TOKENS = { a: "agent-a-token-0123456789", b: "agent-b-token-0123456789" };
@@ -53,11 +55,16 @@ async function connectedAgents(): Promise<string[]> {
   return (await agents().listAgents({}, admin())).agents.filter((a) => a.connected).map((a) => a.name);
 }
 
-function startAgent(name: "a" | "b", executor: BuildExecutor, capacity = 1): BuildAgent {
+function startAgent(
+  name: "a" | "b",
+  executor: BuildExecutor,
+  capacity = 1,
+  transport = createGrpcTransport({ baseUrl: srv.baseUrl }),
+): BuildAgent {
   const agent = new BuildAgent({
     address: srv.baseUrl,
     token: TOKENS[name],
-    transport: createGrpcTransport({ baseUrl: srv.baseUrl }),
+    transport,
     arches: ["x86_64"],
     capacity,
     version: "test",
@@ -115,6 +122,26 @@ describe("agent loop (fake build executor)", () => {
     });
     const db = await fetch(`${srv.baseUrl}/agents/x86_64/agents.db`);
     expect(db.status).toBe(200);
+  });
+
+  it("notices a connection that went silent without a FIN, reconnects and gets the next job", async () => {
+    const proxy = await startFreezingProxy(srv.port);
+    try {
+      const through = agentTransport(`http://127.0.0.1:${proxy.port}`, { pingIntervalMs: 100, pingTimeoutMs: 300 });
+      const agent = startAgent(
+        "a",
+        async () => ({ outcome: "skipped", message: "", lastLines: [], packages: [] }),
+        1,
+        through,
+      );
+      await waitFor(async () => agent.sessions === 1);
+      proxy.freeze(); // no FIN, no RST: only the unanswered PING tells
+      await waitFor(async () => agent.sessions === 2);
+      const id = await queueBuild("https://example.com/after-freeze.git");
+      await waitFor(async () => (await stateOf(id)) === JobState.SKIPPED);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("reports a failed publish as cause publish", async () => {

@@ -34,6 +34,11 @@
  *    holding a job may report on it; reports on other jobs are refused and
  *    end nothing else. LogChunk carries build output in order, batched by the
  *    agent (flush at ≤ 1 s or ≤ 1 MiB).
+ *    The server answers every final report with JobUpdateAck: taken (now or
+ *    before: a report sent twice is answered like the first time), or refused
+ *    for good (refusal says why). The agent keeps each final report until it
+ *    is acknowledged; an error that is not the report's fault (the database)
+ *    ends the session unanswered, and the agent sends it again.
  * 6. Cancel. The server sends CancelJob for a job the agent holds; the agent
  *    kills and removes the container and reports CANCELLED. A cancel while
  *    publishing stops it, the upload under way included, and is CANCELLED
@@ -41,11 +46,19 @@
  *    the log says which were and which were not.
  * 7. Disconnect. When the stream drops, the agent's jobs keep their leases;
  *    the agent reconnects with exponential backoff and jitter, sends Hello with
- *    the jobs it still runs and those that ended meanwhile, and the server keeps
- *    those (renewing their leases) instead of dispatching them again. Right
- *    after Welcome the agent sends the final reports and the build output
- *    (bounded) it kept while disconnected; the server takes them, since the
- *    job's row still names the agent. Publishing retries transient failures
+ *    the jobs it still runs and those whose final report is not acknowledged,
+ *    and the server keeps those (renewing their leases) instead of
+ *    dispatching them again. Right after Welcome the agent sends the build
+ *    output (bounded) it kept while disconnected, then every unacknowledged
+ *    final report; the server takes them, since the job's row still names the
+ *    agent. A RUNNING update lost with the stream is not sent again: a final
+ *    report on a job still DISPATCHED counts as started, then ended.
+ * 8. Liveness. HTTP/2 PING frames, sent by both sides while the stream is
+ *    open (agent: AGENT_KEEPALIVE, server: server/net/keepalive.ts), notice a
+ *    dead connection that never saw a FIN and close it: the agent reconnects
+ *    and the server stops pushing into it. Heartbeat renews leases, which
+ *    proves the agent still runs those jobs; a live connection alone does
+ *    not. Lease expiry is what declares jobs lost, whatever the connection did. Publishing retries transient failures
  *    (no connection, 5xx) for a while before it counts as failed, and then
  *    reports the failure as transient, so the server may retry the job.
  */
@@ -58,6 +71,13 @@ export const DEFAULT_HEARTBEAT_SECONDS = 5;
 
 /** How long a lease lasts without renewal (issue: lost within 30 s). */
 export const DEFAULT_LEASE_SECONDS = 20;
+
+/**
+ * HTTP/2 keepalive of the agent's connection (Connect's node transport): a
+ * PING after 10 s without data from the server, 10 s to answer, or the
+ * connection and its stream close and the agent reconnects.
+ */
+export const AGENT_KEEPALIVE = { pingIntervalMs: 10_000, pingTimeoutMs: 10_000 } as const;
 
 /** The exit code the build script uses for "version already published". */
 export const SKIP_EXIT_CODE = 99;

@@ -21,6 +21,7 @@ import { createAgentHub } from "./agents/create.js";
 import { createJobEvents } from "./jobs/index.js";
 import { createLogger } from "./logger.js";
 import { createLogFinalizer, createLogRetention, createLogs, jobLogSink } from "./logs/index.js";
+import type { KeepaliveOptions } from "./net/keepalive.js";
 import { type Listener, listen } from "./net/listener.js";
 import { loadSocketFileSender } from "./net/sendfile.js";
 import { createInterceptors, createRoutes } from "./rpc/index.js";
@@ -33,6 +34,8 @@ export interface ServerOverrides {
   readonly logger?: Logger;
   readonly clock?: Clock;
   readonly authenticator?: Authenticator;
+  /** HTTP/2 PING settings; server/net/keepalive.ts has the default. */
+  readonly keepalive?: KeepaliveOptions;
 }
 
 /** A created server: listen once, close once. */
@@ -127,7 +130,7 @@ export async function createServer(config: ServerConfig, overrides: ServerOverri
       // The first removal runs beside serving: a large backlog must not delay start-up.
       void logRetention.start().catch((err: unknown) => logger.error({ err }, "removing old build logs failed"));
       context.agents.start();
-      listener = await listen(handler, config.port, config.host, tls);
+      listener = await listen(handler, config.port, config.host, tls, overrides.keepalive);
       logger.info({ port: listener.port, tls: tls !== undefined }, `listening on port ${listener.port}`);
       // Beside serving, not before it: a 10,000-package view takes a while, and a request
       // that arrives meanwhile shares the load in progress rather than starting its own.

@@ -52,9 +52,14 @@ const stop = new AbortController();
 
 /** When each job reached an executor (performance.now()), and waiters for it. */
 const received = new Map<number, number>();
+/** SQL statements the server ran so far, and the count when each job reached an executor. */
+let statements = 0;
+server.context.store.em.getKnex().on("query", () => statements++);
+const statementsAtReceipt = new Map<number, number>();
 const waiters = new Map<number, () => void>();
 const instant: BuildExecutor = async (req) => {
   received.set(req.jobId, performance.now());
+  statementsAtReceipt.set(req.jobId, statements);
   waiters.get(req.jobId)?.();
   return { outcome: "skipped", message: "bench", lastLines: [], packages: [] };
 };
@@ -87,6 +92,8 @@ async function createTargets(n: number, prefix: string): Promise<bigint[]> {
   return ids;
 }
 
+const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+
 async function until(check: () => Promise<boolean>): Promise<void> {
   while (!(await check())) await new Promise((r) => setTimeout(r, 20));
 }
@@ -106,19 +113,31 @@ try {
   const fromReturn: number[] = [];
   const fromCall: number[] = [];
   let beforeReturn = 0;
+  const latencyCpu = process.cpuUsage();
+  const latencyStatements = statements;
+  const onPath: number[] = [];
   for (const targetId of latencyTargets) {
     const called = performance.now();
+    const statementsAtCall = statements;
     const { jobs: queued } = await jobs.buildTarget({ targetId });
     const returned = performance.now();
     const id = Number(queued[0]!.id);
     if (!received.has(id)) await new Promise<void>((r) => waiters.set(id, r));
     const at = received.get(id)!;
+    // BuildTarget's own statements and the dispatch's: what ran between the call and the agent holding the job.
+    onPath.push(statementsAtReceipt.get(id)! - statementsAtCall);
     // The push may beat BuildTarget's own answer to the client; that counts as 0.
     if (at < returned) beforeReturn++;
     fromReturn.push(Math.max(0, at - returned));
     fromCall.push(at - called);
     await until(() => idle(1));
   }
+  // Includes the bench's own polling for the idle agent between jobs, the same before and after a change.
+  const latencyCpuMs = cpuMs(process.cpuUsage(latencyCpu)) / LATENCY_JOBS;
+  const statementsPerJob = (statements - latencyStatements) / LATENCY_JOBS;
+  note(
+    `A: ${round(statementsPerJob, 1)} SQL statements per job in all; from BuildTarget called to the agent holding the job: p50 ${percentile(onPath, 50)}, max ${Math.max(...onPath)}`,
+  );
   const p99 = percentile(fromReturn, 99);
   rows.push([
     "A BuildTarget returned → executor",
@@ -127,6 +146,7 @@ try {
     round(p99),
     round(Math.max(...fromReturn)),
     "",
+    round(latencyCpuMs),
   ]);
   rows.push([
     "A BuildTarget called → executor",
@@ -143,6 +163,10 @@ try {
     fromCallP50Ms: round(percentile(fromCall, 50)),
     fromCallP99Ms: round(percentile(fromCall, 99)),
     pushedBeforeReturn: beforeReturn,
+    cpuMsPerJob: round(latencyCpuMs),
+    sqlPerJob: round(statementsPerJob, 1),
+    sqlCallToAgentP50: percentile(onPath, 50),
+    sqlCallToAgentMax: Math.max(...onPath),
     // Which of the jobs (0-based, in queueing order) made the tail: spread out, or periodic.
     slowestFromReturn: fromReturn
       .map((ms, index) => ({ index, ms: round(ms) }))
@@ -174,7 +198,7 @@ try {
   const perSecond = THROUGHPUT_JOBS / seconds;
   // CPU of this whole process (server, agents, clients) per job: unlike the rate, not skewed by other load.
   const cpu = process.cpuUsage(cpuBefore);
-  const cpuMsPerJob = (cpu.user + cpu.system) / 1000 / THROUGHPUT_JOBS;
+  const cpuMsPerJob = cpuMs(cpu) / THROUGHPUT_JOBS;
   rows.push([
     `B ${AGENTS} agents × 1 slot, resumed → last job received`,
     THROUGHPUT_JOBS,

@@ -2,10 +2,13 @@
  * The server's side of the agent protocol (see lib/agent-protocol.ts): who is
  * connected, pushing ready jobs to free slots, renewing and expiring leases,
  * forwarding cancellations and taking reports. Transport-free: the Connect
- * adapter in server/rpc/agent-service.ts feeds it.
+ * adapter in server/rpc/agent-service.ts feeds it. Dispatch, leases and
+ * reports all work on the one session table, hence the length; what stands
+ * alone lives beside it (final-report.ts, build-spec.ts).
  */
 import type { Logger } from "pino";
 import {
+  DomainError,
   FailedPreconditionError,
   InvalidArgumentError,
   NotFoundError,
@@ -20,15 +23,17 @@ import {
   type JobOutcome,
   type JobsEnv,
   claimNextJob,
+  claimQueuedJob,
   expireLeases,
   extendLease,
-  finishJob,
   isFinal,
   retryIfTransient,
   startJob,
+  yieldPairTurn,
 } from "../jobs/index.js";
 import type { Store } from "../store/orm.js";
 import { type BuildDefaults, buildSpecFor } from "./build-spec.js";
+import { type ReportAnswer, takeFinalReport } from "./final-report.js";
 import { type AgentHello, AgentSession } from "./session.js";
 
 /** Receives build output; the logs module implements it. */
@@ -71,7 +76,10 @@ export class AgentHub {
   private readonly seen = new Map<string, AgentSession>();
   private readonly draining = new Set<string>();
   private dispatching: Promise<void> | undefined;
-  private dispatchAgain = false;
+  /** A full pass is due (a slot freed, an agent came, a tick). */
+  private passWanted = false;
+  /** Jobs just queued, to hand straight to a free slot of their arch. */
+  private readonly offered = new Map<number, Job>();
   private readonly stopController = new AbortController();
   private sweepTimer: NodeJS.Timeout | undefined;
   private tickTimer: NodeJS.Timeout | undefined;
@@ -149,8 +157,9 @@ export class AgentHub {
   /**
    * A progress report: running, or a final outcome. The job's row, not the
    * session, says who holds it: a build that ended while the agent was
-   * disconnected is reported in its next session, whose Hello no longer
-   * lists it. Another agent's job gives PermissionDenied.
+   * disconnected is reported in its next session. Another agent's job gives
+   * PermissionDenied. Every final report is acknowledged (see final-report.ts),
+   * a repeated one too.
    */
   async report(
     session: AgentSession,
@@ -164,8 +173,19 @@ export class AgentHub {
       if (session.running.has(jobId)) session.running.set(jobId, job);
       return;
     }
-    const job = await finishJob(this.env(), jobId, session.name, state, cause);
+    let answer: ReportAnswer;
+    try {
+      answer = await takeFinalReport(this.env(), session.name, jobId, state, cause);
+    } catch (err) {
+      // Refused for good: the agent stops sending it. Any other error ends the session
+      // unanswered, and the agent sends the report again once it has reconnected.
+      if (err instanceof DomainError) session.send({ kind: "ack", jobId, refusal: err.message });
+      throw err;
+    }
     session.running.delete(jobId);
+    session.send({ kind: "ack", jobId, state: answer.state, refusal: answer.refusal });
+    const job = answer.ended;
+    if (!job) return; // reported before: its log and retry were handled then
     // The freed slot takes its next job before the log is closed; a retry queued below dispatches itself.
     this.requestDispatch();
     await this.deps.logs?.close(job);
@@ -206,11 +226,23 @@ export class AgentHub {
 
   /** Runs a dispatch pass soon; passes never overlap. */
   requestDispatch(): void {
-    if (this.dispatching) {
-      this.dispatchAgain = true;
-      return;
-    }
-    this.dispatching = this.dispatchLoop().finally(() => (this.dispatching = undefined));
+    this.passWanted = true;
+    this.kick();
+  }
+
+  /** A job was just queued: it goes to a free slot of its arch without a search, or waits for a pass. */
+  private offer(job: Job): void {
+    this.offered.set(job.id, job);
+    this.kick();
+  }
+
+  private kick(): void {
+    if (this.dispatching || this.stopController.signal.aborted) return;
+    this.dispatching = this.dispatchLoop().finally(() => {
+      this.dispatching = undefined;
+      // Asked for between the loop's last look and now.
+      if (this.passWanted || this.offered.size > 0) this.kick();
+    });
   }
 
   /** Resolves when no dispatch pass is running (for tests). */
@@ -219,14 +251,57 @@ export class AgentHub {
   }
 
   private async dispatchLoop(): Promise<void> {
-    do {
-      this.dispatchAgain = false;
+    while ((this.passWanted || this.offered.size > 0) && !this.stopController.signal.aborted) {
+      const offered = [...this.offered.values()];
+      this.offered.clear();
+      const pass = this.passWanted;
+      this.passWanted = false;
       try {
-        await this.dispatchPass();
+        // A pass finds the offered jobs too, in the queue's order.
+        if (pass) await this.dispatchPass();
+        else for (const job of offered) await this.dispatchOffered(job);
       } catch (err) {
         this.deps.logger.error({ err }, "dispatch pass failed");
       }
-    } while (this.dispatchAgain && !this.stopController.signal.aborted);
+    }
+  }
+
+  /**
+   * The short path from "queued" to an agent: a conditional update of that
+   * one job for the freest agent of its arch, the assignment sent, then the
+   * fairness update. A job that cannot go now (no free slot, not due, its
+   * target×arch busy) stays queued: the pass after a slot frees, a job ends
+   * or the tick finds it.
+   */
+  private async dispatchOffered(queued: Job): Promise<void> {
+    const session = this.freestSession(queued.arch);
+    if (!session) return;
+    const env = this.env();
+    const job = await claimQueuedJob(env, queued, {
+      arch: queued.arch,
+      agent: session.name,
+      leaseSeconds: this.deps.leaseSeconds,
+    });
+    if (!job) return;
+    await this.assign(session, job);
+    env.events.publish(job);
+    await yieldPairTurn(env, job);
+  }
+
+  /** The connected, undrained agent of `arch` with the most free slots. */
+  private freestSession(arch: string): AgentSession | undefined {
+    let freest: AgentSession | undefined;
+    for (const s of this.sessions.values()) {
+      if (!s.connected || this.draining.has(s.name) || !s.hello.arches.includes(arch)) continue;
+      if (s.freeSlots > (freest?.freeSlots ?? 0)) freest = s;
+    }
+    return freest;
+  }
+
+  private async assign(session: AgentSession, job: Job): Promise<void> {
+    session.running.set(job.id, job);
+    const spec = await buildSpecFor(this.deps.store.em.fork(), job, this.deps.defaults);
+    session.send({ kind: "assign", job, spec, leaseExpiresAt: job.leaseExpiresAt ?? this.deps.clock.now() });
   }
 
   private async dispatchPass(): Promise<void> {
@@ -251,9 +326,7 @@ export class AgentHub {
             continue;
           }
           progress = true;
-          session.running.set(job.id, job);
-          const spec = await buildSpecFor(this.deps.store.em.fork(), job, this.deps.defaults);
-          session.send({ kind: "assign", job, spec, leaseExpiresAt: job.leaseExpiresAt ?? this.deps.clock.now() });
+          await this.assign(session, job);
         }
       }
     }
@@ -305,7 +378,7 @@ export class AgentHub {
     const changes = this.deps.events.subscribe({}, { signal: this.stopController.signal, maxBuffered: 100_000 });
     try {
       for await (const job of changes) {
-        if (job.state === "queued") this.requestDispatch();
+        if (job.state === "queued") this.offer(job);
         const holder = job.agent ? this.sessions.get(job.agent) : undefined;
         if (!holder) continue;
         if (job.cancelRequestedAt && !isFinal(job.state))

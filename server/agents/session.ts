@@ -2,7 +2,7 @@
  * One connected agent: what it announced, the jobs it holds, and the messages
  * waiting to be sent to it.
  */
-import type { Job } from "../jobs/index.js";
+import type { Job, JobState } from "../jobs/index.js";
 import { AsyncQueue } from "../../lib/async-queue.js";
 import type { BuildSpec } from "./build-spec.js";
 
@@ -20,7 +20,9 @@ export interface AgentHello {
 export type ToAgent =
   | { readonly kind: "welcome"; readonly heartbeatSeconds: number; readonly leaseSeconds: number }
   | { readonly kind: "assign"; readonly job: Job; readonly spec: BuildSpec; readonly leaseExpiresAt: Date }
-  | { readonly kind: "cancel"; readonly jobId: number; readonly reason: string };
+  | { readonly kind: "cancel"; readonly jobId: number; readonly reason: string }
+  /** A final report arrived; `refusal` is empty when it was taken (now or before). */
+  | { readonly kind: "ack"; readonly jobId: number; readonly state?: JobState; readonly refusal: string };
 
 /** A connected agent. */
 export class AgentSession {

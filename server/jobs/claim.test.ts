@@ -1,8 +1,9 @@
 /** The queue's hand-out rule: per arch, due only, oldest first, fair across targets, exclusive. */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type TestContext, createTestContext } from "../testing/app-context.js";
-import { claimNextJob } from "./claim.js";
-import { listJobs } from "./list.js";
+import { claimNextJob, claimQueuedJob, yieldPairTurn } from "./claim.js";
+import type { Job } from "./job.js";
+import { getJob, listJobs } from "./list.js";
 import { loadJob } from "./rows.js";
 import { finishJob, startJob } from "./transition.js";
 import { addJob, addTarget, forceState, jobsEnv } from "./testing/fixtures.js";
@@ -167,5 +168,52 @@ describe("claimNextJob", () => {
     const target = await addTarget(ctx);
     await forceState(ctx, await queue(target.id), "running");
     await expect(forceState(ctx, await queue(target.id), "dispatched")).rejects.toThrow(/UNIQUE/);
+  });
+});
+
+describe("claimQueuedJob", () => {
+  const claimThis = (job: Job, agent = "agent-1") =>
+    claimQueuedJob(jobsEnv(ctx), job, { arch: job.arch, agent, leaseSeconds: 60 });
+
+  it("dispatches the job it is given, with agent, time and lease, publishing nothing", async () => {
+    const target = await addTarget(ctx);
+    const older = await queue(target.id, "aarch64");
+    const job = await queue((await addTarget(ctx)).id);
+    const events = ctx.jobEvents.subscribe({});
+    const claimed = await claimThis(job, "builder-a");
+    expect(claimed).toMatchObject({ id: job.id, state: "dispatched", agent: "builder-a" });
+    expect(claimed?.leaseExpiresAt).toEqual(new Date(ctx.clock.now().getTime() + 60_000));
+    expect((await getJob(ctx.store.em.fork(), job.id)).state).toBe("dispatched");
+    expect((await getJob(ctx.store.em.fork(), older.id)).state).toBe("queued");
+    events.return?.();
+  });
+
+  it("refuses a job that is not due, no longer queued, or whose target×arch is busy", async () => {
+    const target = await addTarget(ctx);
+    const later = await addJob(ctx, target.id, { dueAt: new Date(ctx.clock.now().getTime() + 60_000) });
+    expect(await claimThis(later)).toBeUndefined();
+    const first = await queue(target.id);
+    expect((await claimThis(first))?.state).toBe("dispatched");
+    expect(await claimThis(first, "agent-2")).toBeUndefined(); // taken: the caller's copy is stale
+    const second = await queue(target.id);
+    expect(await claimThis(second)).toBeUndefined(); // first holds the pair
+    ctx.clock.advance(60_000);
+    expect(await claimThis(later)).toBeUndefined(); // due now, but the pair is still busy
+    expect((await getJob(ctx.store.em.fork(), second.id)).state).toBe("queued");
+  });
+
+  it("keeps fairness when followed by yieldPairTurn", async () => {
+    const [a, b] = [await addTarget(ctx), await addTarget(ctx)];
+    const a1 = await queue(a.id);
+    const a2 = await queue(a.id);
+    const b1 = await queue(b.id);
+    ctx.clock.advance(1000);
+    const taken = (await claimThis(a1))!;
+    // a's backlog goes behind b1, queued before a was served (without it a2 would be next).
+    await yieldPairTurn(jobsEnv(ctx), taken);
+    await build(taken.id);
+    ctx.clock.advance(1000);
+    expect((await claim())?.id).toBe(b1.id);
+    expect((await claim())?.id).toBe(a2.id);
   });
 });

@@ -12,6 +12,8 @@
  * one updates a row; of two racing claims for different jobs of one busy
  * target×arch the database refuses the second with a unique violation. Both
  * losers move on to the next candidate. No lock is held between statements.
+ * The fairness update follows the claim (`yieldPairTurn`): only ordering
+ * depends on it, so it stays off the path to the agent.
  *
  * Next runs. Claiming a scheduled job (its pair's next run) queues the run
  * after it (`successor.ts`) in the claim's own transaction, so a pair is never
@@ -64,8 +66,9 @@ export async function claimNextJob(env: JobsEnv, request: ClaimRequest): Promise
       .limit(CANDIDATES);
     if (candidates.length === 0) return undefined;
     for (const row of candidates) {
-      const changed = await tryClaim(env, row, request, now);
+      const changed = await tryClaim(env, fromRawRow(row), row, request, now);
       if (changed) {
+        await yieldPairTurn(env, changed[0]);
         env.events.publish(changed);
         return changed[0];
       }
@@ -74,51 +77,78 @@ export async function claimNextJob(env: JobsEnv, request: ClaimRequest): Promise
   return undefined;
 }
 
-// One conditional update decides the claim; the fairness update and the
-// successor share its transaction (one commit). A unique violation rolls
-// the transaction back, and the caller moves on to the next candidate.
-async function tryClaim(env: JobsEnv, row: RawJobRow, request: ClaimRequest, now: Date): Promise<Job[] | undefined> {
-  const queued = fromRawRow(row);
+/**
+ * Dispatches `queued`, a job known to be queued (e.g. from its change event),
+ * to `agent` without searching: one conditional update. Undefined when it is
+ * not due yet, no longer queued, or its target×arch is busy. The caller runs
+ * `yieldPairTurn` afterwards, before its next claim (it is off the path to
+ * the agent) and publishes the job. A scheduled job taken this way (rare: a
+ * run queued already due) is flagged for the scheduler's pass, which queues
+ * its successor from the target's schedule.
+ */
+export async function claimQueuedJob(env: JobsEnv, queued: Job, request: ClaimRequest): Promise<Job | undefined> {
+  const now = env.clock.now();
+  if (queued.state !== "queued" || queued.arch !== request.arch || queued.dueAt > now) return undefined;
+  return (await tryClaim(env, queued, undefined, request, now))?.[0];
+}
+
+/**
+ * Fairness after a claim: the claimed job's target×arch's other queued jobs
+ * go behind every job queued until now. Only ordering depends on this, so it
+ * need not be atomic with the claim.
+ */
+export async function yieldPairTurn(env: JobsEnv, claimed: Job): Promise<void> {
+  const dbNow = toDbDate(env.em, claimed.dispatchedAt ?? env.clock.now());
+  const db = sql(env.em);
+  // The condition is in the SET, not the WHERE: with `fair_at < ?` in the WHERE
+  // SQLite picked the (arch, state, fair_at) index and read every earlier
+  // queued job of the arch (~600 pages per claim with 20,000 queued).
+  await db("job")
+    .where({ target_id: claimed.targetId, arch: claimed.arch, state: "queued" })
+    .update({ fair_at: db.raw("case when fair_at < ? then ? else fair_at end", [dbNow, dbNow]) });
+}
+
+// One conditional update decides the claim. For a scheduled run whose
+// successor can be computed from its row, the successor's insert shares the
+// claim's transaction (one commit); a unique violation rolls it back and the
+// caller moves on to the next candidate. Returns the claimed job, then the
+// successor when one was queued.
+async function tryClaim(
+  env: JobsEnv,
+  queued: Job,
+  row: RawJobRow | undefined,
+  request: ClaimRequest,
+  now: Date,
+): Promise<Job[] | undefined> {
   const claim = {
     state: "dispatched" as const,
     agent: request.agent,
     dispatchedAt: now,
     leaseExpiresAt: new Date(now.getTime() + request.leaseSeconds * 1000),
   };
-  const successor = successorOf(queued, row, now);
+  const successor = row ? successorOf(queued, row, now) : undefined;
+  const update = async (em: EntityManager): Promise<Job[] | undefined> => {
+    const claimed = await em.nativeUpdate(
+      JobEntity,
+      { id: queued.id, state: "queued" },
+      {
+        ...claim,
+        activePair: pairKey(queued.targetId, queued.arch),
+        pendingPair: null,
+        // A scheduled run whose successor could not be computed here: the scheduler's pass decides.
+        needsSuccessor: queued.reason === "scheduled" && successor === undefined,
+      },
+    );
+    if (claimed === 0) return undefined;
+    const next = successor ? await insertScheduledRuns(em, [successor], now) : [];
+    // A queued job changes only by leaving that state, so the row read is the row claimed.
+    return [{ ...queued, ...claim }, ...next];
+  };
   try {
-    return await env.em.transactional(async (tx) => {
-      const claimed = await tx.nativeUpdate(
-        JobEntity,
-        { id: queued.id, state: "queued" },
-        {
-          ...claim,
-          activePair: pairKey(queued.targetId, queued.arch),
-          pendingPair: null,
-          // A scheduled run whose successor could not be computed here: the scheduler's pass decides.
-          needsSuccessor: queued.reason === "scheduled" && successor === undefined,
-        },
-      );
-      if (claimed === 0) return undefined;
-      await pushBackPair(tx, queued, now);
-      const next = successor ? await insertScheduledRuns(tx, [successor], now) : [];
-      // A queued job changes only by leaving that state, so the row read is the row claimed.
-      return [{ ...queued, ...claim }, ...next];
-    });
+    // Without a successor the claim is one statement and needs no transaction.
+    return successor ? await env.em.transactional(update) : await update(env.em);
   } catch (err) {
     if (err instanceof UniqueConstraintViolationException) return undefined;
     throw err;
   }
-}
-
-// Fairness: the pair's other queued jobs go behind those queued until now.
-// The condition is in the SET, not the WHERE: with `fair_at < ?` in the WHERE
-// SQLite picked the (arch, state, fair_at) index and read every earlier
-// queued job of the arch (~600 pages per claim with 20,000 queued).
-async function pushBackPair(em: EntityManager, job: Job, now: Date): Promise<void> {
-  const dbNow = toDbDate(em, now);
-  const db = sql(em);
-  await db("job")
-    .where({ target_id: job.targetId, arch: job.arch, state: "queued" })
-    .update({ fair_at: db.raw("case when fair_at < ? then ? else fair_at end", [dbNow, dbNow]) });
 }

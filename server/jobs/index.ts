@@ -1,6 +1,6 @@
 export { isTransientFailure, retryIfTransient } from "./auto-retry.js";
 export { cancelJob, cancelQueuedJobsByIds, cancelQueuedJobsOfTarget, USER_CANCEL_REASON } from "./cancel.js";
-export { type ClaimRequest, claimNextJob } from "./claim.js";
+export { type ClaimRequest, claimNextJob, claimQueuedJob, yieldPairTurn } from "./claim.js";
 export { type NewJob, type ScheduledRun, enqueueManualJobs, insertJob, insertScheduledRuns } from "./enqueue.js";
 export type { JobsEnv } from "./env.js";
 export { IllegalJobTransitionError } from "./errors.js";

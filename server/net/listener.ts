@@ -8,6 +8,7 @@ import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
 import type { Socket } from "node:net";
+import { type KeepaliveOptions, SERVER_KEEPALIVE, keepAlive } from "./keepalive.js";
 
 /** A request handler that works for both HTTP versions. */
 export type UniversalHandler = (
@@ -29,12 +30,13 @@ export interface Listener {
   close(graceMs: number): Promise<void>;
 }
 
-/** Starts listening on `host:port` with `handler` for every protocol. */
+/** Starts listening on `host:port` with `handler` for every protocol; HTTP/2 sessions are pinged. */
 export async function listen(
   handler: UniversalHandler,
   port: number,
   host: string,
   tls?: TlsOptions,
+  keepalive: KeepaliveOptions = SERVER_KEEPALIVE,
 ): Promise<Listener> {
   const sockets = new Set<Socket>();
   const sessions = new Set<http2.ServerHttp2Session>();
@@ -66,6 +68,7 @@ export async function listen(
   h2.on("session", (s: http2.ServerHttp2Session) => {
     sessions.add(s);
     s.on("close", () => sessions.delete(s));
+    keepAlive(s, keepalive);
   });
 
   const h2Sockets = new WeakSet<Socket>();

@@ -2,7 +2,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AgentService } from "../../gen/vieter/v1/agent_service_pb.js";
-import { FailureStep, JobService, JobState } from "../../gen/vieter/v1/job_service_pb.js";
+import { FailureStep, JobReason, JobService, JobState } from "../../gen/vieter/v1/job_service_pb.js";
 import { LogService } from "../../gen/vieter/v1/log_service_pb.js";
 import { TargetKind, TargetService } from "../../gen/vieter/v1/target_service_pb.js";
 import { PROTOCOL_VERSION } from "../../lib/agent-protocol.js";
@@ -28,7 +28,7 @@ afterEach(async () => {
 /** An agent's end of Connect: send messages, read what the server pushes. */
 const openAgent = (
   name: string,
-  hello: { capacity?: number; protocolVersion?: number } = {},
+  hello: { capacity?: number; protocolVersion?: number; runningJobIds?: bigint[] } = {},
   token = TOKENS.get(name)!,
 ) => openScriptedAgent(ctx, name, token, hello);
 
@@ -90,6 +90,8 @@ describe("AgentService.Connect", () => {
         },
       },
     });
+    // The report is acknowledged before the freed slot takes the next job.
+    expect((await agent.next()).message).toMatchObject({ case: "jobUpdateAck", value: { jobId: done } });
     const third = await agent.next();
     expect(third.message.case).toBe("assignment");
     const failed = (await jobs().getJob({ id: done })).job!;
@@ -178,12 +180,98 @@ describe("AgentService.Connect", () => {
     await b.next();
     b.send({ message: { case: "jobUpdate", value: { jobId: job!.id, state: JobState.SUCCEEDED } } });
     b.send({ message: { case: "heartbeat", value: { jobIds: [] } } });
-    await new Promise((r) => setTimeout(r, 50));
+    // Refused for good: the acknowledgement says why, so the agent stops sending it.
+    const ack = await b.nextOf("jobUpdateAck");
+    expect([ack.jobId, ack.refusal]).toEqual([job!.id, expect.stringContaining("not held by agent")]);
     expect((await jobs().getJob({ id: job!.id })).job?.state).toBe(JobState.DISPATCHED);
     const { agents } = await routerClient(ctx, AgentService, TEST_KEY).listAgents({});
     expect(agents.find((x) => x.name === "builder-b")?.connected).toBe(true);
     a.end();
     b.end();
+  });
+});
+
+describe("final report acknowledgements", () => {
+  const infrastructure = { step: FailureStep.INFRASTRUCTURE, message: "engine gone", lastLines: [] };
+
+  /** A job held by a fresh `builder-a` session, reported running. */
+  async function runningJob() {
+    const agent = openAgent("builder-a");
+    await agent.next();
+    const [job] = (await jobs().buildTarget({ targetId: await newTarget() })).jobs;
+    await agent.nextJob();
+    agent.send({ message: { case: "jobUpdate", value: { jobId: job!.id, state: JobState.RUNNING } } });
+    return { agent, id: job!.id };
+  }
+
+  /** The jobs a test made (the reported one and any retry of it), not the targets' scheduled runs. */
+  const allJobs = async () =>
+    (await jobs().listJobs({})).jobs
+      .filter((j) => j.reason !== JobReason.SCHEDULED)
+      .map((j) => [j.state, j.retryOfJobId, j.attempt]);
+
+  it("acknowledges a final report, and a repeated one alike, recording it once", async () => {
+    const { agent, id } = await runningJob();
+    agent.fail(id, infrastructure);
+    expect(await agent.nextOf("jobUpdateAck")).toMatchObject({ jobId: id, state: JobState.FAILED, refusal: "" });
+    agent.fail(id, infrastructure);
+    expect(await agent.nextOf("jobUpdateAck")).toMatchObject({ jobId: id, state: JobState.FAILED, refusal: "" });
+    // One failure, so one automatic retry (the failure is transient), not two.
+    await waitFor(async () => (await allJobs()).length === 2);
+    await ctx.agents.idle();
+    expect(await allJobs()).toEqual(
+      expect.arrayContaining([
+        [JobState.FAILED, 0n, 1],
+        [expect.any(Number), id, 2],
+      ]),
+    );
+    expect(await allJobs()).toHaveLength(2);
+    agent.end();
+  });
+
+  it("takes a report again after the stream dropped right after it was written, recording it once", async () => {
+    const { agent, id } = await runningJob();
+    agent.fail(id, infrastructure);
+    agent.end(); // dropped: the acknowledgement never reaches the agent
+    const again = openAgent("builder-a", { runningJobIds: [id] });
+    await again.nextOf("welcome");
+    again.fail(id, infrastructure);
+    expect(await again.nextOf("jobUpdateAck")).toMatchObject({ jobId: id, state: JobState.FAILED, refusal: "" });
+    await waitFor(async () => (await allJobs()).length === 2);
+    await ctx.agents.idle();
+    const failed = (await jobs().getJob({ id })).job!;
+    expect([failed.state, failed.cause?.step, failed.agent]).toEqual([
+      JobState.FAILED,
+      FailureStep.INFRASTRUCTURE,
+      "builder-a",
+    ]);
+    expect(await allJobs()).toHaveLength(2);
+    again.end();
+  });
+
+  it("says so when a repeated report differs from how the job ended", async () => {
+    const { agent, id } = await runningJob();
+    agent.send({ message: { case: "jobUpdate", value: { jobId: id, state: JobState.SUCCEEDED } } });
+    await agent.nextOf("jobUpdateAck");
+    agent.send({ message: { case: "jobUpdate", value: { jobId: id, state: JobState.TIMED_OUT } } });
+    const ack = await agent.nextOf("jobUpdateAck");
+    expect([ack.state, ack.refusal]).toEqual([JobState.SUCCEEDED, `job ${id} had already ended as succeeded`]);
+    expect((await jobs().getJob({ id })).job?.state).toBe(JobState.SUCCEEDED);
+    agent.end();
+  });
+
+  it("takes a final report on a job whose RUNNING update was lost", async () => {
+    const agent = openAgent("builder-a");
+    await agent.next();
+    const [job] = (await jobs().buildTarget({ targetId: await newTarget() })).jobs;
+    await agent.nextJob();
+    agent.send({
+      message: { case: "jobUpdate", value: { jobId: job!.id, state: JobState.SKIPPED, message: "there" } },
+    });
+    expect(await agent.nextOf("jobUpdateAck")).toMatchObject({ state: JobState.SKIPPED, refusal: "" });
+    const skipped = (await jobs().getJob({ id: job!.id })).job!;
+    expect([skipped.state, skipped.startTime !== undefined]).toEqual([JobState.SKIPPED, true]);
+    agent.end();
   });
 });
 

@@ -20,7 +20,7 @@ import type { AgentSession, ToAgent } from "../agents/session.js";
 import type { AppContext } from "../context.js";
 import type { FailureCause, FailureStep as Step, JobOutcome } from "../jobs/index.js";
 import { callPrincipal } from "./context-values.js";
-import { toJobMessage } from "./job-messages.js";
+import { toJobMessage, toJobStateEnum } from "./job-messages.js";
 
 const OUTCOMES = new Map<JobState, "running" | JobOutcome>([
   [JobState.RUNNING, "running"],
@@ -155,6 +155,19 @@ function toResponse(message: ToAgent): ConnectResponse {
             job: toJobMessage(message.job),
             spec: { $typeName: "vieter.v1.BuildSpec", ...message.spec },
             leaseExpireTime: timestampFromDate(message.leaseExpiresAt),
+          },
+        },
+      };
+    case "ack":
+      return {
+        $typeName: "vieter.v1.ConnectResponse",
+        message: {
+          case: "jobUpdateAck",
+          value: {
+            $typeName: "vieter.v1.JobUpdateAck",
+            jobId: BigInt(message.jobId),
+            state: message.state ? toJobStateEnum(message.state) : JobState.UNSPECIFIED,
+            refusal: message.refusal,
           },
         },
       };

@@ -54,6 +54,11 @@ export function toStates(states: readonly JobStateEnum[]): JobState[] {
   });
 }
 
+/** The message form of a job state. */
+export function toJobStateEnum(state: JobState): JobStateEnum {
+  return STATES[state];
+}
+
 /** The message form of a job. */
 export function toJobMessage(job: Job): JobMessage {
   const ts = (d: Date | undefined) => (d ? timestampFromDate(d) : undefined);

@@ -15,8 +15,12 @@ export interface ScriptedAgent {
   send(m: AgentRequest): void;
   /** The next message the server pushed; throws when the stream ended. */
   next(): Promise<ConnectResponse>;
-  /** The next message, which must be an assignment; returns its job. */
+  /** The next message other than an acknowledgement, which must be an assignment; returns its job. */
   nextJob(): Promise<Job>;
+  /** The next message of kind `kind`, skipping others. */
+  nextOf<K extends NonNullable<ConnectResponse["message"]["case"]>>(
+    kind: K,
+  ): Promise<Extract<ConnectResponse["message"], { case: K }>["value"]>;
   /** Reports a job failed with `cause`. */
   fail(jobId: bigint, cause: MessageInitShape<typeof FailureCauseSchema>): void;
   end(): void;
@@ -27,7 +31,7 @@ export function openAgent(
   ctx: AppContext,
   name: string,
   token: string,
-  hello: { capacity?: number; protocolVersion?: number } = {},
+  hello: { capacity?: number; protocolVersion?: number; runningJobIds?: bigint[] } = {},
 ): ScriptedAgent {
   const outgoing = new AsyncQueue<AgentRequest>();
   outgoing.push({
@@ -46,9 +50,17 @@ export function openAgent(
     send: (m) => outgoing.push(m),
     next,
     async nextJob() {
-      const m = (await next()).message;
+      let m = (await next()).message;
+      // Acknowledgements of the agent's own reports may come first.
+      while (m.case === "jobUpdateAck") m = (await next()).message;
       if (m.case !== "assignment") throw new Error(`expected an assignment, got ${m.case}`);
       return m.value.job!;
+    },
+    async nextOf(kind) {
+      for (;;) {
+        const m = (await next()).message;
+        if (m.case === kind) return m.value as never;
+      }
     },
     fail(jobId, cause) {
       outgoing.push({ message: { case: "jobUpdate", value: { jobId, state: JobState.FAILED, cause } } });

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file vieter/v1/agent_service.proto.
  */
 export const file_vieter_v1_agent_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch12aWV0ZXIvdjEvYWdlbnRfc2VydmljZS5wcm90bxIJdmlldGVyLnYxIroBCgVBZ2VudBIMCgRuYW1lGAEgASgJEg4KBmFyY2hlcxgCIAMoCRIQCghjYXBhY2l0eRgDIAEoDRIXCg9ydW5uaW5nX2pvYl9pZHMYBCADKAMSMgoObGFzdF9zZWVuX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3ZlcnNpb24YBiABKAkSEAoIZHJhaW5pbmcYByABKAgSEQoJY29ubmVjdGVkGAggASgIInsKBUhlbGxvEgwKBG5hbWUYASABKAkSDgoGYXJjaGVzGAIgAygJEhAKCGNhcGFjaXR5GAMgASgNEg8KB3ZlcnNpb24YBCABKAkSGAoQcHJvdG9jb2xfdmVyc2lvbhgFIAEoDRIXCg9ydW5uaW5nX2pvYl9pZHMYBiADKAMiHAoJSGVhcnRiZWF0Eg8KB2pvYl9pZHMYASADKAMieAoJSm9iVXBkYXRlEg4KBmpvYl9pZBgBIAEoAxIiCgVzdGF0ZRgCIAEoDjITLnZpZXRlci52MS5Kb2JTdGF0ZRImCgVjYXVzZRgDIAEoCzIXLnZpZXRlci52MS5GYWlsdXJlQ2F1c2USDwoHbWVzc2FnZRgEIAEoCSIoCghMb2dDaHVuaxIOCgZqb2JfaWQYASABKAMSDAoEZGF0YRgCIAEoDCK/AQoOQ29ubmVjdFJlcXVlc3QSIQoFaGVsbG8YASABKAsyEC52aWV0ZXIudjEuSGVsbG9IABIpCgloZWFydGJlYXQYAiABKAsyFC52aWV0ZXIudjEuSGVhcnRiZWF0SAASKgoKam9iX3VwZGF0ZRgDIAEoCzIULnZpZXRlci52MS5Kb2JVcGRhdGVIABIoCglsb2dfY2h1bmsYBCABKAsyEy52aWV0ZXIudjEuTG9nQ2h1bmtIAEIJCgdtZXNzYWdlIlwKB1dlbGNvbWUSIgoaaGVhcnRiZWF0X2ludGVydmFsX3NlY29uZHMYASABKA0SFQoNbGVhc2Vfc2Vjb25kcxgCIAEoDRIWCg5zZXJ2ZXJfdmVyc2lvbhgDIAEoCSJ/CglCdWlsZFNwZWMSDAoEa2luZBgBIAEoCRILCgN1cmwYAiABKAkSDgoGYnJhbmNoGAMgASgJEgwKBHBhdGgYBCABKAkSDAoEcmVwbxgFIAEoCRISCgpiYXNlX2ltYWdlGAYgASgJEhcKD3RpbWVvdXRfc2Vjb25kcxgHIAEoDSKHAQoNSm9iQXNzaWdubWVudBIbCgNqb2IYASABKAsyDi52aWV0ZXIudjEuSm9iEiIKBHNwZWMYAiABKAsyFC52aWV0ZXIudjEuQnVpbGRTcGVjEjUKEWxlYXNlX2V4cGlyZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIrCglDYW5jZWxKb2ISDgoGam9iX2lkGAEgASgDEg4KBnJlYXNvbhgCIAEoCSKbAQoPQ29ubmVjdFJlc3BvbnNlEiUKB3dlbGNvbWUYASABKAsyEi52aWV0ZXIudjEuV2VsY29tZUgAEi4KCmFzc2lnbm1lbnQYAiABKAsyGC52aWV0ZXIudjEuSm9iQXNzaWdubWVudEgAEiYKBmNhbmNlbBgDIAEoCzIULnZpZXRlci52MS5DYW5jZWxKb2JIAEIJCgdtZXNzYWdlIhMKEUxpc3RBZ2VudHNSZXF1ZXN0IjYKEkxpc3RBZ2VudHNSZXNwb25zZRIgCgZhZ2VudHMYASADKAsyEC52aWV0ZXIudjEuQWdlbnQiMwoRRHJhaW5BZ2VudFJlcXVlc3QSDAoEbmFtZRgBIAEoCRIQCghkcmFpbmluZxgCIAEoCCI1ChJEcmFpbkFnZW50UmVzcG9uc2USHwoFYWdlbnQYASABKAsyEC52aWV0ZXIudjEuQWdlbnQy6gEKDEFnZW50U2VydmljZRJECgdDb25uZWN0EhkudmlldGVyLnYxLkNvbm5lY3RSZXF1ZXN0GhoudmlldGVyLnYxLkNvbm5lY3RSZXNwb25zZSgBMAESSQoKTGlzdEFnZW50cxIcLnZpZXRlci52MS5MaXN0QWdlbnRzUmVxdWVzdBodLnZpZXRlci52MS5MaXN0QWdlbnRzUmVzcG9uc2USSQoKRHJhaW5BZ2VudBIcLnZpZXRlci52MS5EcmFpbkFnZW50UmVxdWVzdBodLnZpZXRlci52MS5EcmFpbkFnZW50UmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp, file_vieter_v1_job_service]);
+  fileDesc("Ch12aWV0ZXIvdjEvYWdlbnRfc2VydmljZS5wcm90bxIJdmlldGVyLnYxIroBCgVBZ2VudBIMCgRuYW1lGAEgASgJEg4KBmFyY2hlcxgCIAMoCRIQCghjYXBhY2l0eRgDIAEoDRIXCg9ydW5uaW5nX2pvYl9pZHMYBCADKAMSMgoObGFzdF9zZWVuX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3ZlcnNpb24YBiABKAkSEAoIZHJhaW5pbmcYByABKAgSEQoJY29ubmVjdGVkGAggASgIInsKBUhlbGxvEgwKBG5hbWUYASABKAkSDgoGYXJjaGVzGAIgAygJEhAKCGNhcGFjaXR5GAMgASgNEg8KB3ZlcnNpb24YBCABKAkSGAoQcHJvdG9jb2xfdmVyc2lvbhgFIAEoDRIXCg9ydW5uaW5nX2pvYl9pZHMYBiADKAMiHAoJSGVhcnRiZWF0Eg8KB2pvYl9pZHMYASADKAMieAoJSm9iVXBkYXRlEg4KBmpvYl9pZBgBIAEoAxIiCgVzdGF0ZRgCIAEoDjITLnZpZXRlci52MS5Kb2JTdGF0ZRImCgVjYXVzZRgDIAEoCzIXLnZpZXRlci52MS5GYWlsdXJlQ2F1c2USDwoHbWVzc2FnZRgEIAEoCSIoCghMb2dDaHVuaxIOCgZqb2JfaWQYASABKAMSDAoEZGF0YRgCIAEoDCK/AQoOQ29ubmVjdFJlcXVlc3QSIQoFaGVsbG8YASABKAsyEC52aWV0ZXIudjEuSGVsbG9IABIpCgloZWFydGJlYXQYAiABKAsyFC52aWV0ZXIudjEuSGVhcnRiZWF0SAASKgoKam9iX3VwZGF0ZRgDIAEoCzIULnZpZXRlci52MS5Kb2JVcGRhdGVIABIoCglsb2dfY2h1bmsYBCABKAsyEy52aWV0ZXIudjEuTG9nQ2h1bmtIAEIJCgdtZXNzYWdlIlwKB1dlbGNvbWUSIgoaaGVhcnRiZWF0X2ludGVydmFsX3NlY29uZHMYASABKA0SFQoNbGVhc2Vfc2Vjb25kcxgCIAEoDRIWCg5zZXJ2ZXJfdmVyc2lvbhgDIAEoCSJ/CglCdWlsZFNwZWMSDAoEa2luZBgBIAEoCRILCgN1cmwYAiABKAkSDgoGYnJhbmNoGAMgASgJEgwKBHBhdGgYBCABKAkSDAoEcmVwbxgFIAEoCRISCgpiYXNlX2ltYWdlGAYgASgJEhcKD3RpbWVvdXRfc2Vjb25kcxgHIAEoDSKHAQoNSm9iQXNzaWdubWVudBIbCgNqb2IYASABKAsyDi52aWV0ZXIudjEuSm9iEiIKBHNwZWMYAiABKAsyFC52aWV0ZXIudjEuQnVpbGRTcGVjEjUKEWxlYXNlX2V4cGlyZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIrCglDYW5jZWxKb2ISDgoGam9iX2lkGAEgASgDEg4KBnJlYXNvbhgCIAEoCSLOAQoPQ29ubmVjdFJlc3BvbnNlEiUKB3dlbGNvbWUYASABKAsyEi52aWV0ZXIudjEuV2VsY29tZUgAEi4KCmFzc2lnbm1lbnQYAiABKAsyGC52aWV0ZXIudjEuSm9iQXNzaWdubWVudEgAEiYKBmNhbmNlbBgDIAEoCzIULnZpZXRlci52MS5DYW5jZWxKb2JIABIxCg5qb2JfdXBkYXRlX2FjaxgEIAEoCzIXLnZpZXRlci52MS5Kb2JVcGRhdGVBY2tIAEIJCgdtZXNzYWdlIlMKDEpvYlVwZGF0ZUFjaxIOCgZqb2JfaWQYASABKAMSIgoFc3RhdGUYAiABKA4yEy52aWV0ZXIudjEuSm9iU3RhdGUSDwoHcmVmdXNhbBgDIAEoCSITChFMaXN0QWdlbnRzUmVxdWVzdCI2ChJMaXN0QWdlbnRzUmVzcG9uc2USIAoGYWdlbnRzGAEgAygLMhAudmlldGVyLnYxLkFnZW50IjMKEURyYWluQWdlbnRSZXF1ZXN0EgwKBG5hbWUYASABKAkSEAoIZHJhaW5pbmcYAiABKAgiNQoSRHJhaW5BZ2VudFJlc3BvbnNlEh8KBWFnZW50GAEgASgLMhAudmlldGVyLnYxLkFnZW50MuoBCgxBZ2VudFNlcnZpY2USRAoHQ29ubmVjdBIZLnZpZXRlci52MS5Db25uZWN0UmVxdWVzdBoaLnZpZXRlci52MS5Db25uZWN0UmVzcG9uc2UoATABEkkKCkxpc3RBZ2VudHMSHC52aWV0ZXIudjEuTGlzdEFnZW50c1JlcXVlc3QaHS52aWV0ZXIudjEuTGlzdEFnZW50c1Jlc3BvbnNlEkkKCkRyYWluQWdlbnQSHC52aWV0ZXIudjEuRHJhaW5BZ2VudFJlcXVlc3QaHS52aWV0ZXIudjEuRHJhaW5BZ2VudFJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp, file_vieter_v1_job_service]);
 
 /**
  * Agent is the admin view of one build agent.
@@ -482,6 +482,14 @@ export type ConnectResponse = Message<"vieter.v1.ConnectResponse"> & {
      */
     value: CancelJob;
     case: "cancel";
+  } | {
+    /**
+     * A final JobUpdate arrived.
+     *
+     * @generated from field: vieter.v1.JobUpdateAck job_update_ack = 4;
+     */
+    value: JobUpdateAck;
+    case: "jobUpdateAck";
   } | { case: undefined; value?: undefined };
 };
 
@@ -491,6 +499,44 @@ export type ConnectResponse = Message<"vieter.v1.ConnectResponse"> & {
  */
 export const ConnectResponseSchema: GenMessage<ConnectResponse> = /*@__PURE__*/
   messageDesc(file_vieter_v1_agent_service, 10);
+
+/**
+ * JobUpdateAck tells the agent the server is done with one final JobUpdate:
+ * it recorded it, had recorded it before (a report sent again after a
+ * reconnect), or will never take it. Either way the agent forgets the report.
+ *
+ * @generated from message vieter.v1.JobUpdateAck
+ */
+export type JobUpdateAck = Message<"vieter.v1.JobUpdateAck"> & {
+  /**
+   * The job the report was about.
+   *
+   * @generated from field: int64 job_id = 1;
+   */
+  jobId: bigint;
+
+  /**
+   * The job's state on the server after the report.
+   *
+   * @generated from field: vieter.v1.JobState state = 2;
+   */
+  state: JobState;
+
+  /**
+   * Empty when the report was taken, now or before; otherwise why it was not
+   * (another agent's job, or a job that had already ended otherwise).
+   *
+   * @generated from field: string refusal = 3;
+   */
+  refusal: string;
+};
+
+/**
+ * Describes the message vieter.v1.JobUpdateAck.
+ * Use `create(JobUpdateAckSchema)` to create a new message.
+ */
+export const JobUpdateAckSchema: GenMessage<JobUpdateAck> = /*@__PURE__*/
+  messageDesc(file_vieter_v1_agent_service, 11);
 
 /**
  * ListAgentsRequest is empty.
@@ -505,7 +551,7 @@ export type ListAgentsRequest = Message<"vieter.v1.ListAgentsRequest"> & {
  * Use `create(ListAgentsRequestSchema)` to create a new message.
  */
 export const ListAgentsRequestSchema: GenMessage<ListAgentsRequest> = /*@__PURE__*/
-  messageDesc(file_vieter_v1_agent_service, 11);
+  messageDesc(file_vieter_v1_agent_service, 12);
 
 /**
  * ListAgentsResponse lists the agents.
@@ -526,7 +572,7 @@ export type ListAgentsResponse = Message<"vieter.v1.ListAgentsResponse"> & {
  * Use `create(ListAgentsResponseSchema)` to create a new message.
  */
 export const ListAgentsResponseSchema: GenMessage<ListAgentsResponse> = /*@__PURE__*/
-  messageDesc(file_vieter_v1_agent_service, 12);
+  messageDesc(file_vieter_v1_agent_service, 13);
 
 /**
  * DrainAgentRequest names an agent.
@@ -554,7 +600,7 @@ export type DrainAgentRequest = Message<"vieter.v1.DrainAgentRequest"> & {
  * Use `create(DrainAgentRequestSchema)` to create a new message.
  */
 export const DrainAgentRequestSchema: GenMessage<DrainAgentRequest> = /*@__PURE__*/
-  messageDesc(file_vieter_v1_agent_service, 13);
+  messageDesc(file_vieter_v1_agent_service, 14);
 
 /**
  * DrainAgentResponse returns the agent.
@@ -575,7 +621,7 @@ export type DrainAgentResponse = Message<"vieter.v1.DrainAgentResponse"> & {
  * Use `create(DrainAgentResponseSchema)` to create a new message.
  */
 export const DrainAgentResponseSchema: GenMessage<DrainAgentResponse> = /*@__PURE__*/
-  messageDesc(file_vieter_v1_agent_service, 14);
+  messageDesc(file_vieter_v1_agent_service, 15);
 
 /**
  * AgentService is the seam between the server and its build agents, plus the
@@ -592,7 +638,19 @@ export const DrainAgentResponseSchema: GenMessage<DrainAgentResponse> = /*@__PUR
  * chain; then FAILED with step AGENT_LOST). The server sends CancelJob to
  * stop a build.
  * The agent reports JobUpdate (started, finished, failed) and LogChunk
- * messages; only the agent holding a job's lease may report on it.
+ * messages; only the agent holding a job's lease may report on it. The server
+ * answers every final JobUpdate with a JobUpdateAck; the agent keeps a final
+ * report until it is acknowledged and sends it again after a reconnect, so a
+ * report written while the stream was dropping is not lost. A report the
+ * server already has is acknowledged again, not refused.
+ *
+ * Three layers notice that the other side is gone, each for its own purpose:
+ * HTTP/2 PING frames (both sides, every few seconds) notice a dead TCP
+ * connection that never saw a FIN, and close it: the agent reconnects, the
+ * server stops pushing jobs into it. Heartbeat messages (agent to server)
+ * renew the leases of the listed jobs: they prove the agent still runs them,
+ * which a live connection alone does not. Lease expiry (server) declares the
+ * jobs of an agent that stopped renewing LOST, whatever the connection did.
  *
  * @generated from service vieter.v1.AgentService
  */
