@@ -11,21 +11,11 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { makePackage } from "../server/pkg/testing/make-package.js";
+import { testPkgbuild } from "../server/pkg/testing/pkgbuild.js";
 import { cleanupTempDirs } from "../server/pkg/testing/temp-dirs.js";
 import { startChildServer, stopChild } from "./setup/child-server.js";
 
 const KEY = "crash-test-key";
-const pkgbuild = (name: string) => String.raw`
-pkgname=${name}
-pkgver=1
-pkgrel=1
-arch=(x86_64)
-options=(!strip !debug)
-package() {
-  install -Dm644 /dev/null "$pkgdir/usr/share/${name}/x"
-}
-`;
-
 function dbEntries(archive: Buffer): Map<string, string> {
   const dir = mkdtempSync(join(tmpdir(), "vieter-crashdb-"));
   writeFileSync(join(dir, "x.db"), archive);
@@ -43,7 +33,8 @@ describe("crash during a publish storm", () => {
     const dataDir = mkdtempSync(join(tmpdir(), "vieter-crash-"));
     const env = { VIETER_DATA_DIR: dataDir, VIETER_API_KEY: KEY, VIETER_LOG_LEVEL: "ERROR" };
     const files: Buffer[] = [];
-    for (let i = 0; i < 4; i++) files.push(readFileSync((await makePackage({ pkgbuild: pkgbuild(`crash-${i}`) }))[0]!));
+    for (let i = 0; i < 4; i++)
+      files.push(readFileSync((await makePackage({ pkgbuild: testPkgbuild(`crash-${i}`, "1") }))[0]!));
 
     const first = await startChildServer(env);
     const acked: { repo: string; name: string }[] = [];

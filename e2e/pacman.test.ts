@@ -4,24 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePackage } from "../server/pkg/testing/make-package.js";
+import { testPkgbuild } from "../server/pkg/testing/pkgbuild.js";
 import { cleanupTempDirs } from "../server/pkg/testing/temp-dirs.js";
 import { type TestPacman, createPacman } from "./setup/pacman.js";
 import { publishFile } from "./setup/publish.js";
 import { type TestServer, startTestServer } from "./setup/server.js";
-
-const pkgbuild = (pkgname: string, pkgver: string, pkgrel: number, extra = "") => String.raw`
-pkgname=${pkgname}
-pkgver=${pkgver}
-pkgrel=${pkgrel}
-${extra}
-pkgdesc="e2e package ${pkgname}"
-arch=(x86_64)
-options=(!strip !debug)
-package() {
-  install -Dm755 /dev/stdin "$pkgdir/usr/bin/${pkgname}" <<< "#!/bin/sh
-echo ${pkgname} ${pkgver}-${pkgrel}"
-}
-`;
 
 let srv: TestServer;
 let pacman: TestPacman;
@@ -36,7 +23,7 @@ afterAll(async () => {
 
 describe("pacman against the server", () => {
   it("installs a published package", async () => {
-    const [file] = await makePackage({ pkgbuild: pkgbuild("vieter-hello", "1.0", 1) });
+    const [file] = await makePackage({ pkgbuild: testPkgbuild("vieter-hello", "1.0", { command: true }) });
     const res = await publishFile(srv.baseUrl, "e2e", file!, srv.apiKey);
     expect(res).toEqual({
       status: 200,
@@ -47,13 +34,13 @@ describe("pacman against the server", () => {
   });
 
   it("upgrades with -Syu after a newer publish, even within the same second", async () => {
-    const [file] = await makePackage({ pkgbuild: pkgbuild("vieter-hello", "1.0", 2) });
+    const [file] = await makePackage({ pkgbuild: testPkgbuild("vieter-hello", "1.0", { pkgrel: 2, command: true }) });
     expect((await publishFile(srv.baseUrl, "e2e", file!, srv.apiKey)).status).toBe(200);
     await pacman.run("-Syu");
     expect(await pacman.run("-Q", "vieter-hello")).toBe("vieter-hello 1.0-2\n");
     // Two changes back to back: pacman's If-Modified-Since must still see the second.
-    const [third] = await makePackage({ pkgbuild: pkgbuild("vieter-hello", "1.0", 3) });
-    const [other] = await makePackage({ pkgbuild: pkgbuild("vieter-other", "2", 1) });
+    const [third] = await makePackage({ pkgbuild: testPkgbuild("vieter-hello", "1.0", { pkgrel: 3, command: true }) });
+    const [other] = await makePackage({ pkgbuild: testPkgbuild("vieter-other", "2", { command: true }) });
     expect((await publishFile(srv.baseUrl, "e2e", other!, srv.apiKey)).status).toBe(200);
     await pacman.run("-Sy");
     expect((await publishFile(srv.baseUrl, "e2e", third!, srv.apiKey)).status).toBe(200);
@@ -62,7 +49,9 @@ describe("pacman against the server", () => {
   });
 
   it("installs an epoch version (raw ':' in the download URL)", async () => {
-    const [file] = await makePackage({ pkgbuild: pkgbuild("vieter-epoch", "0.5", 1, "epoch=1") });
+    const [file] = await makePackage({
+      pkgbuild: testPkgbuild("vieter-epoch", "0.5", { extra: "epoch=1", command: true }),
+    });
     expect((await publishFile(srv.baseUrl, "e2e", file!, srv.apiKey)).status).toBe(200);
     await pacman.run("-Sy", "vieter-epoch");
     expect(await pacman.run("-Q", "vieter-epoch")).toBe("vieter-epoch 1:0.5-1\n");

@@ -13,26 +13,11 @@ import { createConnectTransport } from "@connectrpc/connect-node";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { RepoService } from "../gen/vieter/v1/repo_service_pb.js";
 import { makePackage } from "../server/pkg/testing/make-package.js";
+import { testPkgbuild } from "../server/pkg/testing/pkgbuild.js";
 import { cleanupTempDirs } from "../server/pkg/testing/temp-dirs.js";
 import { repoAdd } from "../server/pkg/testing/repo-add.js";
 import { publishFile } from "./setup/publish.js";
 import { type TestServer, startTestServer } from "./setup/server.js";
-
-const pkgbuild = (name: string, ver: string, rel = 1, arch = "x86_64", extra = "") => String.raw`
-pkgname=${name}
-pkgver=${ver}
-pkgrel=${rel}
-pkgdesc="Ünïcode description for ${name}"
-arch=(${arch})
-url="https://example.com/${name}"
-license=(MIT)
-optdepends=('foo: does x' 'bar')
-${extra}
-options=(!strip !debug)
-package() {
-  install -Dm644 /dev/null "$pkgdir/usr/share/${name}/data"
-}
-`;
 
 let srv: TestServer;
 const get = (path: string, init?: RequestInit) => fetch(`${srv.baseUrl}${path}`, init);
@@ -57,10 +42,13 @@ afterAll(async () => {
 describe("entries equal to repo-add's", () => {
   it("serves desc and files byte for byte as repo-add writes them", async () => {
     const files = [
-      ...(await makePackage({ pkgbuild: pkgbuild("parity-a", "1.2.3", 4) })),
-      ...(await makePackage({ pkgbuild: pkgbuild("parity-b", "2.0", 1, "x86_64", "epoch=3"), pkgext: ".pkg.tar.xz" })),
-      ...(await makePackage({ pkgbuild: pkgbuild("parity-c", "0.1", 1), pkgext: ".pkg.tar.gz" })),
-      ...(await makePackage({ pkgbuild: pkgbuild("parity-d", "7", 1), pkgext: ".pkg.tar" })),
+      ...(await makePackage({ pkgbuild: testPkgbuild("parity-a", "1.2.3", { pkgrel: 4 }) })),
+      ...(await makePackage({
+        pkgbuild: testPkgbuild("parity-b", "2.0", { extra: "epoch=3" }),
+        pkgext: ".pkg.tar.xz",
+      })),
+      ...(await makePackage({ pkgbuild: testPkgbuild("parity-c", "0.1"), pkgext: ".pkg.tar.gz" })),
+      ...(await makePackage({ pkgbuild: testPkgbuild("parity-d", "7"), pkgext: ".pkg.tar" })),
     ];
     for (const f of files) expect((await publishFile(srv.baseUrl, "parity", f, srv.apiKey)).status).toBe(200);
     const reference = await repoAdd(files);
@@ -85,7 +73,7 @@ describe("entries equal to repo-add's", () => {
 
 describe("signatures", () => {
   it("embeds a published .sig as %PGPSIG% exactly like repo-add, and serves it", async () => {
-    const [file] = await makePackage({ pkgbuild: pkgbuild("signed-pkg", "1", 1) });
+    const [file] = await makePackage({ pkgbuild: testPkgbuild("signed-pkg", "1") });
     const sig = Buffer.from([0x89, 0x01, 0x33, ...Array.from({ length: 300 }, (_, i) => i % 256)]);
     writeFileSync(`${file}.sig`, sig);
     const filename = file!.split("/").pop()!;
@@ -118,9 +106,12 @@ describe("signatures", () => {
 
 describe("any packages", () => {
   it("go to the default arch and every arch-repo, and a new arch-repo gets them too", async () => {
-    const [anyPkg] = await makePackage({ pkgbuild: pkgbuild("anything", "1", 1, "any") });
-    const [armPkg] = await makePackage({ pkgbuild: pkgbuild("armonly", "1", 1, "aarch64"), carch: "aarch64" });
-    const [rvPkg] = await makePackage({ pkgbuild: pkgbuild("rvonly", "1", 1, "riscv64"), carch: "riscv64" });
+    const [anyPkg] = await makePackage({ pkgbuild: testPkgbuild("anything", "1", { arch: "any" }) });
+    const [armPkg] = await makePackage({
+      pkgbuild: testPkgbuild("armonly", "1", { arch: "aarch64" }),
+      carch: "aarch64",
+    });
+    const [rvPkg] = await makePackage({ pkgbuild: testPkgbuild("rvonly", "1", { arch: "riscv64" }), carch: "riscv64" });
     expect((await publishFile(srv.baseUrl, "mixed", armPkg!, srv.apiKey)).body.data).toMatchObject({
       archs: ["aarch64"],
     });
@@ -143,8 +134,8 @@ describe("any packages", () => {
 
 describe("versions", () => {
   it("refuses an older version with 409 naming both, unless the repo allows downgrades", async () => {
-    const [newer] = await makePackage({ pkgbuild: pkgbuild("versioned", "1.10", 1) });
-    const [older] = await makePackage({ pkgbuild: pkgbuild("versioned", "1.9", 1) });
+    const [newer] = await makePackage({ pkgbuild: testPkgbuild("versioned", "1.10") });
+    const [older] = await makePackage({ pkgbuild: testPkgbuild("versioned", "1.9") });
     expect((await publishFile(srv.baseUrl, "strict", newer!, srv.apiKey)).status).toBe(200);
     const before = await bytes("/strict/x86_64/strict.db");
     const refused = await publishFile(srv.baseUrl, "strict", older!, srv.apiKey);
@@ -163,7 +154,8 @@ describe("versions", () => {
 describe("concurrent versions of one package", () => {
   it("answer each publish on its own and serve only the newest, whichever batch they share", async () => {
     const files: string[] = [];
-    for (const ver of ["1", "2", "3", "4"]) files.push(...(await makePackage({ pkgbuild: pkgbuild("racer", ver, 1) })));
+    for (const ver of ["1", "2", "3", "4"])
+      files.push(...(await makePackage({ pkgbuild: testPkgbuild("racer", ver) })));
     // An existing arch-repo, so the four go through its group commit together.
     expect((await publishFile(srv.baseUrl, "racing", files[0]!, srv.apiKey)).status).toBe(200);
     const answers = await Promise.all(files.map((f) => publishFile(srv.baseUrl, "racing", f, srv.apiKey)));
@@ -179,7 +171,7 @@ describe("concurrent versions of one package", () => {
 describe("hostile input changes nothing", () => {
   let good: string;
   beforeAll(async () => {
-    [good] = (await makePackage({ pkgbuild: pkgbuild("solid", "1", 1) })) as [string];
+    [good] = (await makePackage({ pkgbuild: testPkgbuild("solid", "1") })) as [string];
     await publishFile(srv.baseUrl, "guarded", good, srv.apiKey);
   });
 
@@ -283,10 +275,10 @@ describe("restart", () => {
   it("serves the same .db and .files bytes, validators included, after a restart", { timeout: 60_000 }, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "vieter-restart-"));
     const files = [
-      ...(await makePackage({ pkgbuild: pkgbuild("again-a", "1.0", 1) })),
-      ...(await makePackage({ pkgbuild: pkgbuild("again-b", "1.0", 1, "any") })),
+      ...(await makePackage({ pkgbuild: testPkgbuild("again-a", "1.0") })),
+      ...(await makePackage({ pkgbuild: testPkgbuild("again-b", "1.0", { arch: "any" }) })),
       // Replaces again-a: its entry keeps its place, as its row does.
-      ...(await makePackage({ pkgbuild: pkgbuild("again-a", "1.1", 1) })),
+      ...(await makePackage({ pkgbuild: testPkgbuild("again-a", "1.1") })),
     ];
     let first: TestServer | undefined = await startTestServer({ data_dir: dataDir });
     let second: TestServer | undefined;
@@ -327,7 +319,7 @@ describe("parallel publishers", () => {
   it("loses none of 300 packages published by 16 clients", { timeout: 180_000 }, async () => {
     // 300 distinct (repo, package) pairs from 5 makepkg builds: 5 names into each of 60 repos.
     const files: string[] = [];
-    for (let i = 0; i < 5; i++) files.push(...(await makePackage({ pkgbuild: pkgbuild(`storm-${i}`, "1", 1) })));
+    for (let i = 0; i < 5; i++) files.push(...(await makePackage({ pkgbuild: testPkgbuild(`storm-${i}`, "1") })));
     const queue = Array.from({ length: 300 }, (_, i) => ({ repo: `storm${Math.floor(i / 5)}`, file: files[i % 5]! }));
     const statuses: number[] = [];
     await Promise.all(

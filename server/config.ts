@@ -4,14 +4,13 @@
  */
 import { type ConfigKey, ConfigError, ConfigValueError, type ConfigValues, loadConfig } from "../lib/config.js";
 import { boolKey, enumKey, intKey, listKey, stringKey } from "../lib/config-values.js";
+import { buildArchProblem } from "../lib/names.js";
 import { checkSchedule, checkTimeZone } from "./config-checks.js";
 
 const LOG_LEVELS = ["FATAL", "ERROR", "WARN", "INFO", "DEBUG", "TRACE"] as const;
 
 /** The pino level for a Vieter log level. */
 export type LogLevel = (typeof LOG_LEVELS)[number];
-
-const ARCH = /^[A-Za-z0-9_]+$/;
 
 /** Every key `vieter server` reads. */
 export const serverConfigSchema = {
@@ -21,9 +20,7 @@ export const serverConfigSchema = {
   data_dir: stringKey("data", nonEmpty),
   pkg_dir: stringKey(""),
   api_key: stringKey("", () => undefined, { secret: true }),
-  default_arch: stringKey("x86_64", (v) =>
-    v === "any" ? "must be a real architecture, not any" : ARCH.test(v) ? undefined : "must match [A-Za-z0-9_]+",
-  ),
+  default_arch: stringKey("x86_64", buildArchProblem),
   global_schedule: stringKey("0 3", checkSchedule),
   time_zone: stringKey("UTC", checkTimeZone),
   base_image: stringKey("archlinux:base-devel", nonEmpty),

@@ -4,7 +4,7 @@
  * that the values can be used in a build script.
  */
 import { InvalidArgumentError } from "../../lib/errors.js";
-import { archNameProblem, repoNameProblem } from "../../lib/names.js";
+import { validateArch, validateRepoName } from "../../lib/names.js";
 
 /** Where the PKGBUILD comes from and where the packages go. */
 export interface BuildSpec {
@@ -42,10 +42,8 @@ export function checkBuildSpec(spec: BuildSpec): void {
   if (path.startsWith("/") || path.split("/").includes("..")) {
     throw new InvalidArgumentError("path", `${JSON.stringify(path)} must stay inside the repository`);
   }
-  const repoProblem = repoNameProblem(spec.repo);
-  if (repoProblem) throw new InvalidArgumentError("repo", repoProblem);
-  const archProblem = archNameProblem(spec.arch);
-  if (archProblem) throw new InvalidArgumentError("arch", archProblem);
+  validateRepoName(spec.repo);
+  validateArch(spec.arch);
   let server: URL;
   try {
     server = new URL(spec.serverUrl);

@@ -3,36 +3,26 @@
  * in-process agent (its fake build executor stands in for the container):
  * list in all three modes, drain and undo, and the server's errors.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type TestServer, startTestServer } from "../setup/server.js";
-import { FAKE_AGENT, type FakeAgent, startFakeAgent } from "./setup/fake-agent.js";
-import { type CliRunner, createCliRunner, rawRows } from "./setup/run-cli.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { FAKE_AGENT } from "./setup/fake-agent.js";
+import { useFakeBuilds } from "./setup/fake-builds.js";
+import { rawRows } from "./setup/run-cli.js";
 
-let srv: TestServer;
-let cli: CliRunner;
-let agent: FakeAgent;
+const env = useFakeBuilds();
 beforeAll(async () => {
-  srv = await startTestServer({ agent_tokens: new Map([[FAKE_AGENT.name, FAKE_AGENT.token]]) });
-  cli = await createCliRunner(srv);
-  agent = startFakeAgent(srv.baseUrl);
   // The agent connects on its own; wait until the server lists it.
   for (;;) {
-    const res = await cli.run(["agents", "list", "-r"]);
+    const res = await env.cli.run(["agents", "list", "-r"]);
     if (res.stdout.includes(`${FAKE_AGENT.name}\tready`)) break;
   }
-});
-afterAll(async () => {
-  agent.stop();
-  await srv.stop();
-  await cli.cleanup();
 });
 
 describe("vieter agents (fake build executor instead of a container)", () => {
   it("lists agents as a table, raw rows and JSON", async () => {
     const [table, raw, json] = await Promise.all([
-      cli.run(["agents", "list"]),
-      cli.run(["agents", "list", "-r"]),
-      cli.run(["agents", "list", "--json"]),
+      env.cli.run(["agents", "list"]),
+      env.cli.run(["agents", "list", "-r"]),
+      env.cli.run(["agents", "list", "--json"]),
     ]);
     const { agents } = JSON.parse(json.stdout);
     expect(agents).toEqual([
@@ -56,28 +46,31 @@ describe("vieter agents (fake build executor instead of a container)", () => {
   });
 
   it("drains an agent so it takes no new jobs, and --undo lets it build again", async () => {
-    const drained = await cli.run(["agents", "drain", FAKE_AGENT.name]);
+    const drained = await env.cli.run(["agents", "drain", FAKE_AGENT.name]);
     expect(drained).toMatchObject({ code: 0, stdout: `Agent ${FAKE_AGENT.name} is draining: it takes no new jobs.\n` });
-    expect(rawRows((await cli.run(["agents", "list", "-r"])).stdout)[0]![1]).toBe("draining");
+    expect(rawRows((await env.cli.run(["agents", "list", "-r"])).stdout)[0]![1]).toBe("draining");
 
-    expect((await cli.run(["targets", "add", "https://example.com/ok.git", "cli-agents"])).code).toBe(0);
-    const built = await cli.run(["targets", "build", "1", "-r"]);
+    expect((await env.cli.run(["targets", "add", "https://example.com/ok.git", "cli-agents"])).code).toBe(0);
+    const built = await env.cli.run(["targets", "build", "1", "-r"]);
     const job = Number(rawRows(built.stdout)[0]![0]);
-    const watch = cli.start(["jobs", "watch", "--job", String(job), "-r"]);
+    const watch = env.cli.start(["jobs", "watch", "--job", String(job), "-r"]);
     await watch.waitForStdout("\tqueued\t");
 
-    const undone = await cli.run(["agents", "drain", FAKE_AGENT.name, "--undo", "--json"]);
+    const undone = await env.cli.run(["agents", "drain", FAKE_AGENT.name, "--undo", "--json"]);
     expect(JSON.parse(undone.stdout)).toMatchObject({ name: FAKE_AGENT.name, draining: false, connected: true });
     await watch.waitForStdout("\trunning\t");
-    agent.release(job);
+    env.agent.release(job);
     expect((await watch.done).code).toBe(0);
-    expect(await cli.run(["agents", "drain", FAKE_AGENT.name, "--undo"])).toMatchObject({
+    expect(await env.cli.run(["agents", "drain", FAKE_AGENT.name, "--undo"])).toMatchObject({
       stdout: `Agent ${FAKE_AGENT.name} takes jobs again.\n`,
     });
   });
 
   it("reports an unknown agent with the server's message and code", async () => {
-    const [drain, missing] = await Promise.all([cli.run(["agents", "drain", "nobody"]), cli.run(["agents", "drain"])]);
+    const [drain, missing] = await Promise.all([
+      env.cli.run(["agents", "drain", "nobody"]),
+      env.cli.run(["agents", "drain"]),
+    ]);
     expect(drain).toMatchObject({ code: 1, stdout: "", stderr: "error: agent nobody is not known (not_found)\n" });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("missing required argument 'name'");

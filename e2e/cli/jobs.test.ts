@@ -4,48 +4,28 @@
  * every verb in table, raw and JSON form, `watch` ending when its job ends,
  * and the server's errors with their exit statuses.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type TestServer, startTestServer } from "../setup/server.js";
-import { FAKE_AGENT, type FakeAgent, startFakeAgent } from "./setup/fake-agent.js";
-import { type CliRunner, createCliRunner, rawRows, testLocalTime } from "./setup/run-cli.js";
+import { describe, expect, it } from "vitest";
+import { FAKE_AGENT } from "./setup/fake-agent.js";
+import { queueBuild, useFakeBuilds } from "./setup/fake-builds.js";
+import { rawRows, testLocalTime } from "./setup/run-cli.js";
 
-let srv: TestServer;
-let cli: CliRunner;
-let agent: FakeAgent;
+const env = useFakeBuilds("cli-jobs", [
+  ["ok"],
+  ["fail"],
+  ["other"],
+  // No agent builds riscv64, so this target's jobs stay queued.
+  ["ok", "--arch", "riscv64"],
+]);
 // Scheduled runs are queued ahead as jobs too, so ids of manual jobs are taken from the CLI's output.
 let okJob = 0;
 let failJob = 0;
-beforeAll(async () => {
-  srv = await startTestServer({ agent_tokens: new Map([[FAKE_AGENT.name, FAKE_AGENT.token]]) });
-  cli = await createCliRunner(srv);
-  agent = startFakeAgent(srv.baseUrl);
-  for (const url of ["ok", "fail", "other"]) {
-    expect((await cli.run(["targets", "add", `https://example.com/${url}.git`, "cli-jobs"])).code).toBe(0);
-  }
-  // No agent builds riscv64, so this target's jobs stay queued.
-  expect((await cli.run(["targets", "add", "https://example.com/ok.git", "cli-jobs", "--arch", "riscv64"])).code).toBe(
-    0,
-  );
-});
-afterAll(async () => {
-  agent.stop();
-  await srv.stop();
-  await cli.cleanup();
-});
-
-/** Queues a manual build of `target`; returns the job id. */
-async function build(target: number): Promise<number> {
-  const res = await cli.run(["targets", "build", String(target), "-r"]);
-  expect(res.code).toBe(0);
-  return Number(rawRows(res.stdout)[0]![0]);
-}
 
 describe("vieter jobs (fake build executor instead of a container)", () => {
   it("watches a job from its current state until it succeeds, then exits 0", async () => {
-    const job = (okJob = await build(1));
-    const watch = cli.start(["jobs", "watch", "--job", String(job)]);
+    const job = (okJob = await queueBuild(env.cli, 1));
+    const watch = env.cli.start(["jobs", "watch", "--job", String(job)]);
     await watch.waitForStdout(" running on cli-agent");
-    agent.release(job);
+    env.agent.release(job);
     const res = await watch.done;
     expect(res).toMatchObject({ code: 0, stderr: "" });
     const lines = res.stdout.trimEnd().split("\n");
@@ -54,15 +34,15 @@ describe("vieter jobs (fake build executor instead of a container)", () => {
         `^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d {2}job ${job} \\(target 1, x86_64\\) succeeded on cli-agent$`,
       ),
     );
-    const ended = JSON.parse((await cli.run(["jobs", "info", String(job), "--json"])).stdout);
+    const ended = JSON.parse((await env.cli.run(["jobs", "info", String(job), "--json"])).stdout);
     expect(lines.at(-1)!.slice(0, 19)).toBe(testLocalTime(new Date(ended.endTime)));
   });
 
   it("watches a failing job as JSON lines and exits 1 when it fails", async () => {
-    const job = (failJob = await build(2));
-    const watch = cli.start(["--json", "jobs", "watch", "--job", String(job)]);
+    const job = (failJob = await queueBuild(env.cli, 2));
+    const watch = env.cli.start(["--json", "jobs", "watch", "--job", String(job)]);
     await watch.waitForStdout('"state":"running"');
-    agent.release(job);
+    env.agent.release(job);
     const res = await watch.done;
     expect(res.code).toBe(1);
     const events = res.stdout
@@ -80,12 +60,12 @@ describe("vieter jobs (fake build executor instead of a container)", () => {
 
   it("lists jobs newest first in all three modes, with filters and paging", async () => {
     const [table, raw, json, failed, page, none] = await Promise.all([
-      cli.run(["jobs", "list", "--target", "1"]),
-      cli.run(["jobs", "list", "--state", "succeeded,failed", "-r"]),
-      cli.run(["jobs", "list", "--state", "failed", "--agent", FAKE_AGENT.name, "--json"]),
-      cli.run(["jobs", "list", "--target", "2", "--state", "failed", "--arch", "x86_64", "-r"]),
-      cli.run(["jobs", "list", "--state", "succeeded", "--state", "failed", "-l", "1"]),
-      cli.run(["jobs", "list", "--arch", "ppc64"]),
+      env.cli.run(["jobs", "list", "--target", "1"]),
+      env.cli.run(["jobs", "list", "--state", "succeeded,failed", "-r"]),
+      env.cli.run(["jobs", "list", "--state", "failed", "--agent", FAKE_AGENT.name, "--json"]),
+      env.cli.run(["jobs", "list", "--target", "2", "--state", "failed", "--arch", "x86_64", "-r"]),
+      env.cli.run(["jobs", "list", "--state", "succeeded", "--state", "failed", "-l", "1"]),
+      env.cli.run(["jobs", "list", "--arch", "ppc64"]),
     ]);
     expect(table.code).toBe(0);
     expect(table.stdout.split("\n")[0]).toMatch(
@@ -109,9 +89,9 @@ describe("vieter jobs (fake build executor instead of a container)", () => {
 
   it("shows one job with its failure in all three modes", async () => {
     const [table, raw, json] = await Promise.all([
-      cli.run(["jobs", "info", String(failJob)]),
-      cli.run(["jobs", "info", String(failJob), "-r"]),
-      cli.run(["jobs", "info", String(failJob), "--json"]),
+      env.cli.run(["jobs", "info", String(failJob)]),
+      env.cli.run(["jobs", "info", String(failJob), "-r"]),
+      env.cli.run(["jobs", "info", String(failJob), "--json"]),
     ]);
     const view = JSON.parse(json.stdout);
     expect(table.stdout).toContain("state:        failed\n");
@@ -147,36 +127,36 @@ describe("vieter jobs (fake build executor instead of a container)", () => {
   });
 
   it("retries an ended job as a new linked job", async () => {
-    const raw = await cli.run(["jobs", "retry", String(failJob), "-r"]);
+    const raw = await env.cli.run(["jobs", "retry", String(failJob), "-r"]);
     expect(raw.code).toBe(0);
     const retry = Number(raw.stdout.trim());
-    agent.release(retry);
-    const json = JSON.parse((await cli.run(["jobs", "info", String(retry), "--json"])).stdout);
+    env.agent.release(retry);
+    const json = JSON.parse((await env.cli.run(["jobs", "info", String(retry), "--json"])).stdout);
     expect(json).toMatchObject({ id: retry, targetId: 2, reason: "retry", attempt: 2, retryOfJobId: failJob });
-    const table = await cli.run(["jobs", "retry", String(failJob)]);
+    const table = await env.cli.run(["jobs", "retry", String(failJob)]);
     expect(table.stdout).toMatch(new RegExp(`^Job \\d+ queued \\(attempt 2, retrying job ${failJob}\\)\\.\\n$`));
-    agent.release(Number(/Job (\d+)/.exec(table.stdout)![1]));
+    env.agent.release(Number(/Job (\d+)/.exec(table.stdout)![1]));
   });
 
   it("cancels a queued job, and refuses to cancel it again with the server's message", async () => {
-    const job = await build(4);
-    const table = await cli.run(["jobs", "cancel", String(job)]);
+    const job = await queueBuild(env.cli, 4);
+    const table = await env.cli.run(["jobs", "cancel", String(job)]);
     expect(table).toMatchObject({ code: 0, stdout: `Job ${job} cancelled.\n` });
-    const again = await cli.run(["jobs", "cancel", String(job), "--json"]);
+    const again = await env.cli.run(["jobs", "cancel", String(job), "--json"]);
     expect(again).toMatchObject({
       code: 1,
       stdout: "",
       stderr: `error: job ${job} has already ended (cancelled) (failed_precondition)\n`,
     });
-    const queued = await build(4);
-    expect(JSON.parse((await cli.run(["jobs", "cancel", String(queued), "--json"])).stdout)).toMatchObject({
+    const queued = await queueBuild(env.cli, 4);
+    expect(JSON.parse((await env.cli.run(["jobs", "cancel", String(queued), "--json"])).stdout)).toMatchObject({
       id: queued,
       state: "cancelled",
     });
-    const running = await build(1);
-    const watch = cli.start(["jobs", "watch", "--job", String(running), "-r"]);
+    const running = await queueBuild(env.cli, 1);
+    const watch = env.cli.start(["jobs", "watch", "--job", String(running), "-r"]);
     await watch.waitForStdout("\trunning\t");
-    const asked = await cli.run(["jobs", "cancel", String(running), "-r"]);
+    const asked = await env.cli.run(["jobs", "cancel", String(running), "-r"]);
     expect(asked).toMatchObject({ code: 0, stdout: "running\n" });
     const res = await watch.done;
     expect(res.code).toBe(1);
@@ -185,10 +165,10 @@ describe("vieter jobs (fake build executor instead of a container)", () => {
 
   it("reports unknown jobs with the server's message and code, and bad flags as usage errors", async () => {
     const [info, watch, badState, both] = await Promise.all([
-      cli.run(["jobs", "info", "999"]),
-      cli.run(["jobs", "watch", "--job", "999"]),
-      cli.run(["jobs", "list", "--state", "done"]),
-      cli.run(["jobs", "watch", "--job", "1", "--target", "1"]),
+      env.cli.run(["jobs", "info", "999"]),
+      env.cli.run(["jobs", "watch", "--job", "999"]),
+      env.cli.run(["jobs", "list", "--state", "done"]),
+      env.cli.run(["jobs", "watch", "--job", "1", "--target", "1"]),
     ]);
     expect(info).toMatchObject({ code: 1, stdout: "", stderr: "error: job 999 does not exist (not_found)\n" });
     expect(watch).toMatchObject({ code: 1, stderr: "error: job 999 does not exist (not_found)\n" });
@@ -198,19 +178,19 @@ describe("vieter jobs (fake build executor instead of a container)", () => {
   });
 
   it("watches every job of a target until interrupted (last: it adds jobs)", async () => {
-    const watch = cli.start(["jobs", "watch", "--target", "1"]);
+    const watch = env.cli.start(["jobs", "watch", "--target", "1"]);
     // Nothing tells when the stream is open: build until a whole job shows up in it.
     let job = 0;
     do {
-      job = await build(1);
-      agent.release(job);
-      await cli.run(["jobs", "watch", "--job", String(job)]);
+      job = await queueBuild(env.cli, 1);
+      env.agent.release(job);
+      await env.cli.run(["jobs", "watch", "--job", String(job)]);
     } while (!watch.stdout().includes(`job ${job} (target 1, x86_64) succeeded`));
-    const other = await build(3);
-    const next = await build(1);
+    const other = await queueBuild(env.cli, 3);
+    const next = await queueBuild(env.cli, 1);
     await watch.waitForStdout(`job ${next} (target 1, x86_64) running on cli-agent`);
     watch.interrupt();
-    agent.release(next);
+    env.agent.release(next);
     const res = await watch.done;
     expect(res.stdout).not.toContain(`job ${other} `);
     const lines = res.stdout

@@ -4,29 +4,14 @@
  * in for the container: follow ending when the job ends, Vieter's filters,
  * all three output modes, and the server's errors.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type TestServer, startTestServer } from "../setup/server.js";
-import { FAKE_AGENT, type FakeAgent, startFakeAgent } from "./setup/fake-agent.js";
-import { type CliRunner, createCliRunner, rawRows, testLocalTime } from "./setup/run-cli.js";
+import { describe, expect, it } from "vitest";
+import { FAKE_AGENT } from "./setup/fake-agent.js";
+import { queueBuild, useFakeBuilds } from "./setup/fake-builds.js";
+import { rawRows, testLocalTime } from "./setup/run-cli.js";
 
-let srv: TestServer;
-let cli: CliRunner;
-let agent: FakeAgent;
+const env = useFakeBuilds("cli-logs", [["ok"], ["fail"]]);
 let okJob = 0;
 let failJob = 0;
-beforeAll(async () => {
-  srv = await startTestServer({ agent_tokens: new Map([[FAKE_AGENT.name, FAKE_AGENT.token]]) });
-  cli = await createCliRunner(srv);
-  agent = startFakeAgent(srv.baseUrl);
-  for (const url of ["ok", "fail"]) {
-    expect((await cli.run(["targets", "add", `https://example.com/${url}.git`, "cli-logs"])).code).toBe(0);
-  }
-});
-afterAll(async () => {
-  agent.stop();
-  await srv.stop();
-  await cli.cleanup();
-});
 
 interface LogJson {
   id: number;
@@ -36,20 +21,22 @@ interface LogJson {
   startTime: string;
 }
 
+/** `YYYY-MM-DD` of an ISO time in the CLI's zone. */
+const localDay = (iso: string) => testLocalTime(new Date(iso)).slice(0, 10);
+
 async function listJson(...filters: string[]): Promise<LogJson[]> {
-  const res = await cli.run(["logs", "list", "--json", ...filters]);
+  const res = await env.cli.run(["logs", "list", "--json", ...filters]);
   expect(res.stderr).toBe("");
   return JSON.parse(res.stdout).logs;
 }
 
 describe("vieter logs (fake build executor instead of a container)", () => {
   it("follows a job's log live and ends when the job ends", async () => {
-    const built = await cli.run(["targets", "build", "1", "-r"]);
-    okJob = Number(rawRows(built.stdout)[0]![0]);
-    const follow = cli.start(["logs", "follow", "--job", String(okJob)]);
+    okJob = await queueBuild(env.cli, 1);
+    const follow = env.cli.start(["logs", "follow", "--job", String(okJob)]);
     await follow.waitForStdout("==> Making package");
     expect(follow.stdout()).not.toContain("Finished");
-    agent.release(okJob);
+    env.agent.release(okJob);
     expect(await follow.done).toEqual({
       code: 0,
       stdout: `==> Making package for job ${okJob}\n==> Finished making package\n`,
@@ -58,10 +45,10 @@ describe("vieter logs (fake build executor instead of a container)", () => {
   });
 
   it("builds with --follow: prints the jobs, the log to its end, and exits 1 when the build failed", async () => {
-    const follow = cli.start(["targets", "build", "2", "--follow"]);
+    const follow = env.cli.start(["targets", "build", "2", "--follow"]);
     await follow.waitForStdout("==> Making package");
     failJob = Number(/^\s*(\d+)\s+2\s+x86_64\s+queued/m.exec(follow.stdout())![1]);
-    agent.release(failJob);
+    env.agent.release(failJob);
     const res = await follow.done;
     expect(res.code).toBe(1);
     expect(res.stdout).toMatch(/^ID\s+TARGET\s+ARCH\s+STATE\s+REASON\s+FORCE\s+CREATED\n/);
@@ -73,8 +60,8 @@ describe("vieter logs (fake build executor instead of a container)", () => {
 
   it("lists logs newest first as a table, raw rows and JSON", async () => {
     const [table, raw, logs] = await Promise.all([
-      cli.run(["logs", "list"]),
-      cli.run(["logs", "list", "-r"]),
+      env.cli.run(["logs", "list"]),
+      env.cli.run(["logs", "list", "-r"]),
       listJson(),
     ]);
     expect(logs.map((l) => [l.jobId, l.result])).toEqual([
@@ -107,12 +94,19 @@ describe("vieter logs (fake build executor instead of a container)", () => {
     );
     expect((await listJson("--result", "succeeded")).map((l) => l.jobId)).toEqual([okJob]);
 
+    // Expected days come from the logs' own start times in the CLI's zone, not from the wall
+    // clock, so the checks hold when the two builds straddle local midnight (18:30 UTC).
+    const all = await listJson();
+    const idsOn = (day: string) => all.filter((l) => localDay(l.startTime) === day).map((l) => l.id);
     const start = new Date(ok[0]!.startTime);
-    const day = testLocalTime(start).slice(0, 10);
-    const before = new Date(start.getTime() - 86_400_000);
-    expect((await listJson("--day", day)).length).toBe(2);
-    expect(await listJson("--day", testLocalTime(before).slice(0, 10))).toEqual([]);
-    if (testLocalTime(new Date()).slice(0, 10) === day) expect((await listJson("--today")).length).toBe(2);
+    const day = localDay(ok[0]!.startTime);
+    expect((await listJson("--day", day)).map((l) => l.id)).toEqual(idsOn(day));
+    expect(await listJson("--day", localDay(new Date(start.getTime() - 86_400_000).toISOString()))).toEqual([]);
+    // --today is the CLI's own day: the test's day before or after the run (they differ only across midnight).
+    const dayBefore = localDay(new Date().toISOString());
+    const today = (await listJson("--today")).map((l) => l.id);
+    const dayAfter = localDay(new Date().toISOString());
+    expect([idsOn(dayBefore), idsOn(dayAfter)]).toContainEqual(today);
     // Whole seconds in local time: the failing build started after the succeeding one began.
     const second = testLocalTime(new Date(start.getTime() - 1000));
     expect((await listJson("--after", second)).length).toBe(2);
@@ -123,11 +117,11 @@ describe("vieter logs (fake build executor instead of a container)", () => {
   it("shows a log's metadata and content in every mode", async () => {
     const [log] = await listJson("--failed");
     const [table, raw, json, content, contentJson] = await Promise.all([
-      cli.run(["logs", "info", String(log!.id)]),
-      cli.run(["logs", "info", String(log!.id), "-r"]),
-      cli.run(["logs", "info", String(log!.id), "--json"]),
-      cli.run(["logs", "content", String(log!.id)]),
-      cli.run(["logs", "content", String(log!.id), "--json"]),
+      env.cli.run(["logs", "info", String(log!.id)]),
+      env.cli.run(["logs", "info", String(log!.id), "-r"]),
+      env.cli.run(["logs", "info", String(log!.id), "--json"]),
+      env.cli.run(["logs", "content", String(log!.id)]),
+      env.cli.run(["logs", "content", String(log!.id), "--json"]),
     ]);
     expect(table.stdout).toContain("result:       failed\n");
     expect(table.stdout).toContain("exit code:    1\n");
@@ -151,20 +145,20 @@ describe("vieter logs (fake build executor instead of a container)", () => {
     const text = `==> Making package for job ${failJob}\nerror: boom\n`;
     expect(content).toEqual({ code: 0, stdout: text, stderr: "" });
     expect(contentJson.stdout).toBe(text);
-    const ended = await cli.run(["logs", "follow", String(log!.id)]);
+    const ended = await env.cli.run(["logs", "follow", String(log!.id)]);
     expect(ended).toEqual({ code: 1, stdout: text, stderr: "" });
   });
 
   it("reports unknown logs with the server's message and code, and bad flags as usage errors", async () => {
     const [info, content, follow, badDay, badCode, both, neither, dayAndBefore] = await Promise.all([
-      cli.run(["logs", "info", "999"]),
-      cli.run(["logs", "content", "999"]),
-      cli.run(["logs", "follow", "--job", "999"]),
-      cli.run(["logs", "list", "--day", "2026-02-30"]),
-      cli.run(["logs", "list", "--code", "!x"]),
-      cli.run(["logs", "follow", "1", "--job", "1"]),
-      cli.run(["logs", "follow"]),
-      cli.run(["logs", "list", "--day", "2026-11-24", "--before", "2026-11-25"]),
+      env.cli.run(["logs", "info", "999"]),
+      env.cli.run(["logs", "content", "999"]),
+      env.cli.run(["logs", "follow", "--job", "999"]),
+      env.cli.run(["logs", "list", "--day", "2026-02-30"]),
+      env.cli.run(["logs", "list", "--code", "!x"]),
+      env.cli.run(["logs", "follow", "1", "--job", "1"]),
+      env.cli.run(["logs", "follow"]),
+      env.cli.run(["logs", "list", "--day", "2026-11-24", "--before", "2026-11-25"]),
     ]);
     expect(info).toMatchObject({ code: 1, stdout: "", stderr: "error: log 999 does not exist (not_found)\n" });
     expect(content).toMatchObject({ code: 1, stderr: "error: log 999 does not exist (not_found)\n" });
@@ -181,17 +175,17 @@ describe("vieter logs (fake build executor instead of a container)", () => {
 
   it("removes a log", async () => {
     const [log] = await listJson("--target", "1");
-    expect(await cli.run(["logs", "remove", String(log!.id)])).toMatchObject({
+    expect(await env.cli.run(["logs", "remove", String(log!.id)])).toMatchObject({
       code: 0,
       stdout: `Log ${log!.id} removed.\n`,
     });
-    expect((await cli.run(["logs", "info", String(log!.id), "-r"])).code).toBe(1);
+    expect((await env.cli.run(["logs", "info", String(log!.id), "-r"])).code).toBe(1);
     expect((await listJson()).map((l) => l.jobId)).toEqual([failJob]);
   });
 
   it("builds with --follow --json: the ended jobs go to stdout as one document (last: its log would upset the lists)", async () => {
-    expect((await cli.run(["targets", "add", "https://example.com/other.git", "cli-logs-other"])).code).toBe(0);
-    const res = await cli.run(["targets", "build", "3", "--follow", "--json"]);
+    expect((await env.cli.run(["targets", "add", "https://example.com/other.git", "cli-logs-other"])).code).toBe(0);
+    const res = await env.cli.run(["targets", "build", "3", "--follow", "--json"]);
     expect(res.code).toBe(0);
     const { jobs } = JSON.parse(res.stdout);
     expect(jobs).toEqual([expect.objectContaining({ targetId: 3, state: "skipped", agent: FAKE_AGENT.name })]);

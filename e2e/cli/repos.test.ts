@@ -8,25 +8,11 @@ import { writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePackage } from "../../server/pkg/testing/make-package.js";
+import { testPkgbuild } from "../../server/pkg/testing/pkgbuild.js";
 import { cleanupTempDirs, tempDir } from "../../server/pkg/testing/temp-dirs.js";
 import { createPacman } from "../setup/pacman.js";
 import { type TestServer, startTestServer } from "../setup/server.js";
 import { type CliRunner, createCliRunner, rawRows, testLocalTime } from "./setup/run-cli.js";
-
-const pkgbuild = (pkgname: string, pkgver: string) => String.raw`
-pkgname=${pkgname}
-pkgver=${pkgver}
-pkgrel=1
-pkgdesc="CLI e2e package ${pkgname}"
-arch=(x86_64)
-license=(MIT)
-provides=(${pkgname}-virtual)
-options=(!strip !debug)
-package() {
-  install -Dm755 /dev/stdin "$pkgdir/usr/bin/${pkgname}" <<< "#!/bin/sh
-echo ${pkgname} ${pkgver}"
-}
-`;
 
 // Not a real OpenPGP signature, but shaped like one (a packet tag byte first); pacman here does not verify.
 const SIGNATURE = Buffer.from([0x89, 0x01, 0x33, ...Array.from({ length: 64 }, (_, i) => i)]);
@@ -39,8 +25,12 @@ beforeAll(async () => {
   srv = await startTestServer();
   cli = await createCliRunner(srv);
   [[hello], [other]] = (await Promise.all([
-    makePackage({ pkgbuild: pkgbuild("cli-hello", "1.0") }),
-    makePackage({ pkgbuild: pkgbuild("cli-other", "2.5") }),
+    makePackage({
+      pkgbuild: testPkgbuild("cli-hello", "1.0", { extra: "provides=(cli-hello-virtual)", command: true }),
+    }),
+    makePackage({
+      pkgbuild: testPkgbuild("cli-other", "2.5", { extra: "provides=(cli-other-virtual)", command: true }),
+    }),
   ])) as [[string], [string]];
   await writeFile(`${hello}.sig`, SIGNATURE);
 });

@@ -1,7 +1,7 @@
 /** Creating jobs: manual builds now; the primitive the scheduler and retries use. */
 import type { EntityManager } from "@mikro-orm/sqlite";
-import { InvalidArgumentError, NotFoundError } from "../../lib/errors.js";
-import { archNameProblem } from "../../lib/names.js";
+import { NotFoundError } from "../../lib/errors.js";
+import { validateBuildArch } from "../../lib/names.js";
 import { JobEntity } from "../store/entities/job.js";
 import { insertRows, sql, toDbDate } from "../store/sql.js";
 import type { JobsEnv } from "./env.js";
@@ -73,10 +73,7 @@ export async function enqueueManualJobs(
   force: boolean,
 ): Promise<Job[]> {
   const now = env.clock.now();
-  if (arch) {
-    const problem = arch === "any" ? `"any" is not a build architecture` : archNameProblem(arch);
-    if (problem !== undefined) throw new InvalidArgumentError("arch", problem);
-  }
+  if (arch) validateBuildArch(arch);
   const jobs = await env.em.transactional(async (em) => {
     // Lean reads: BuildTarget is the start of every dispatch.
     const exists = await sql(em)("target").first("id").where("id", targetId);

@@ -1,5 +1,6 @@
 import { type Compression, COMPRESSION_EXTENSIONS } from "./compression.js";
-import { InvalidPackageError, quote } from "./errors.js";
+import { quote } from "../../lib/quote.js";
+import { InvalidPackageError } from "./errors.js";
 import { packageFilenameProblem } from "./names.js";
 import type { PackageInfo } from "./pkginfo.js";
 

@@ -10,18 +10,18 @@ export {
 export { type DescFileFacts, renderDesc, renderFiles } from "./desc.js";
 export { InvalidPackageError, type PackageProblem } from "./errors.js";
 export { packageFilename } from "./filename.js";
+// Name rules are shared with the agent and the CLI, so they live in lib/.
 export {
-  archProblem,
+  archNameProblem,
   MAX_NAME_BYTES,
-  packageFilenameProblem,
   packageNameProblem,
   pathComponentProblem,
   repoNameProblem,
   validateArch,
-  validatePackageFilename,
   validatePackageName,
   validateRepoName,
-} from "./names.js";
+} from "../../lib/names.js";
+export { packageFilenameProblem, validatePackageFilename } from "./names.js";
 export { decodePkginfo, type PackageInfo, parsePkginfo } from "./pkginfo.js";
 export { pkgverProblem } from "./pkgver.js";
 export { descFacts, type PackageFile, readPackageFile } from "./read-package.js";

@@ -3,9 +3,10 @@
  * package, read the way repo-add reads it (see `pkginfo-lines.ts`) and then
  * validated, because it comes from an uploaded, untrusted file.
  */
-import { InvalidPackageError, quote } from "./errors.js";
+import { archNameProblem, packageNameProblem } from "../../lib/names.js";
+import { quote } from "../../lib/quote.js";
+import { InvalidPackageError } from "./errors.js";
 import type { PackageInfo } from "./package-info.js";
-import { archProblem, packageNameProblem } from "./names.js";
 import { hasUnterminatedLine, splitPkginfo } from "./pkginfo-lines.js";
 import { pkgverProblem } from "./pkgver.js";
 
@@ -86,7 +87,7 @@ export function parsePkginfo(input: string | Uint8Array): PackageInfo {
     builddate: integer("builddate", get("builddate")),
     packager: get("packager"),
     size: integer("size", get("size")),
-    arch: required("arch", get("arch"), archProblem),
+    arch: required("arch", get("arch"), archNameProblem),
     pgpsig: optional("pgpsig", get("pgpsig"), (v) => (BASE64.test(v) ? undefined : "must be base64")),
     ...lists,
   };

@@ -13,28 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "../clock.js";
 import { defaultServerConfig } from "../config.js";
 import { makePackage } from "../pkg/testing/make-package.js";
+import { testPkgbuild } from "../pkg/testing/pkgbuild.js";
 import { repoAdd } from "../pkg/testing/repo-add.js";
 import { cleanupTempDirs } from "../pkg/testing/temp-dirs.js";
 import { type Store, openStore } from "../store/orm.js";
 import { assembleArchive } from "./db-members.js";
 import { createRepository } from "./create.js";
 import type { Repository } from "./repository.js";
-
-const pkgbuild = (name: string, ver: string, arch = "x86_64", extra = "") => String.raw`
-pkgname=${name}
-pkgver=${ver}
-pkgrel=1
-pkgdesc="Ünïcode description for ${name}"
-arch=(${arch})
-url="https://example.com/${name}"
-license=(MIT)
-optdepends=('foo: does x' 'bar')
-${extra}
-options=(!strip !debug)
-package() {
-  install -Dm644 /dev/null "$pkgdir/usr/share/${name}/data"
-}
-`;
 
 interface Opened {
   store: Store;
@@ -79,9 +64,9 @@ function entries(archive: Buffer, dir: string): Map<string, string> {
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "vieter-load-view-"));
   packages = [
-    ...(await makePackage({ pkgbuild: pkgbuild("mem-a", "1.0") })),
-    ...(await makePackage({ pkgbuild: pkgbuild("mem-b", "2.0", "x86_64", "epoch=1"), pkgext: ".pkg.tar.xz" })),
-    ...(await makePackage({ pkgbuild: pkgbuild("mem-any", "0.5", "any"), pkgext: ".pkg.tar.gz" })),
+    ...(await makePackage({ pkgbuild: testPkgbuild("mem-a", "1.0") })),
+    ...(await makePackage({ pkgbuild: testPkgbuild("mem-b", "2.0", { extra: "epoch=1" }), pkgext: ".pkg.tar.xz" })),
+    ...(await makePackage({ pkgbuild: testPkgbuild("mem-any", "0.5", { arch: "any" }), pkgext: ".pkg.tar.gz" })),
   ];
 }, 60_000);
 afterAll(async () => {

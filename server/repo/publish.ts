@@ -8,10 +8,10 @@
  */
 import { readFile } from "node:fs/promises";
 import { FailedPreconditionError } from "../../lib/errors.js";
+import { validateRepoName } from "../../lib/names.js";
 import { readPackageArchive } from "../pkg/archive.js";
 import { COMPRESSION_EXTENSIONS } from "../pkg/compression.js";
 import { renderDesc, renderFiles } from "../pkg/desc.js";
-import { validateRepoName } from "../pkg/names.js";
 import { type PackageInfo, parsePkginfo } from "../pkg/pkginfo.js";
 import { encodeSignature } from "../pkg/signature.js";
 import { vercmp } from "../pkg/vercmp.js";

@@ -2,7 +2,7 @@
  * The repository module's face: what the pacman routes and RepoService call.
  * Names from clients are validated here, before anything touches the disk.
  */
-import { validateArch, validatePackageName, validateRepoName } from "../pkg/names.js";
+import { validateArch, validatePackageName, validateRepoName } from "../../lib/names.js";
 import type { ArchiveSnapshot, ServedPackage } from "./arch-repo-view.js";
 import { type PublishResult, type StagedUpload, publishPackage } from "./publish.js";
 import * as queries from "./queries.js";

@@ -5,7 +5,8 @@
  */
 import { readFile } from "node:fs/promises";
 import { InvalidArgumentError, NotFoundError } from "../../lib/errors.js";
-import { validatePackageFilename, validateRepoName } from "../pkg/names.js";
+import { validateRepoName } from "../../lib/names.js";
+import { validatePackageFilename } from "../pkg/names.js";
 import { encodeSignature } from "../pkg/signature.js";
 import { ArchRepoEntity, RepoPackageEntity } from "../store/entities/repo.js";
 import { nextLastModified } from "./arch-repo-view.js";

@@ -47,7 +47,7 @@ describe("CreateTarget", () => {
     [{ url: "" }, "url: is required"],
     [{ url: "not a url" }, "url"],
     [{ kind: TargetKind.URL, url: "git://x/y" }, "url"],
-    [{ repo: "api" }, 'repo: "api" is reserved'],
+    [{ repo: "api" }, 'repo: invalid repository name "api": "api" is reserved'],
     [{ repo: "../etc" }, "repo"],
     [{ repo: "a/b" }, "repo"],
     [{ arches: ["x86/64"] }, "arches"],

@@ -3,8 +3,8 @@
  * InvalidArgumentError naming the field and the value.
  */
 import { InvalidArgumentError } from "../../lib/errors.js";
+import { validateBuildArch, validateRepoName } from "../../lib/names.js";
 import { checkSchedule } from "../config-checks.js";
-import { archProblem as archNameProblem, repoNameProblem } from "../pkg/names.js";
 import { TARGET_KINDS, type TargetDefaults, type TargetFields, type TargetKind } from "./target.js";
 
 const MAX_TIMEOUT = 7 * 24 * 3600;
@@ -31,7 +31,7 @@ export function validateTarget(input: TargetInput, defaults: TargetDefaults): Ta
     url: checkUrl(kind, input.url.trim()),
     branch: checkBranch(input.branch.trim()),
     path: checkPath(input.path.trim()),
-    repo: checkName("repo", input.repo.trim(), repoNameProblem),
+    repo: validateRepoName(input.repo.trim(), "repo"),
     arches: checkArches(input.arches, defaults.defaultArch),
     schedule: checkTargetSchedule(input.schedule),
     buildTimeoutSeconds: checkTimeout(input.buildTimeoutSeconds),
@@ -84,19 +84,10 @@ function checkPath(path: string): string {
   return parts.join("/");
 }
 
-function checkName(field: string, value: string, problem: (v: string) => string | undefined): string {
-  const p = problem(value);
-  if (p !== undefined) throw new InvalidArgumentError(field, p);
-  return value;
-}
-
 function checkArches(arches: readonly string[], defaultArch: string): string[] {
   const list = arches.map((a) => a.trim()).filter((a) => a !== "");
   if (list.length === 0) return [defaultArch];
-  for (const a of list) {
-    if (a === "any") throw new InvalidArgumentError("arches", `"any" is not a build architecture`);
-    checkName("arches", a, archNameProblem);
-  }
+  for (const a of list) validateBuildArch(a, "arches");
   return [...new Set(list)];
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Command } from "commander";
 import { TargetKind, TargetService } from "../../../gen/vieter/v1/target_service_pb.js";
-import { repoNameProblem } from "../../../lib/names.js";
+import { invalidNameMessage, repoNameProblem } from "../../../lib/names.js";
 import { aurInfo } from "../../aur-client.js";
 import type { CliContext } from "../../context.js";
 import { EXIT, UsageError } from "../../errors.js";
@@ -39,7 +39,7 @@ export function registerAurAdd(aur: Command, ctx: CliContext): void {
       ctx.action(async (repo: string, names: string[]) => {
         const output = ctx.output();
         const problem = repoNameProblem(repo);
-        if (problem) throw new UsageError(problem);
+        if (problem) throw new UsageError(invalidNameMessage("repository name", repo, problem));
         const found = await aurInfo(ctx.aur(), names);
         const missing = names.filter((n) => !found.some((p) => p.Name === n));
         const targets = ctx.connection().client(TargetService);

@@ -7,7 +7,7 @@
  */
 import { basename } from "node:path";
 import type { Command } from "commander";
-import { repoNameProblem } from "../../../lib/names.js";
+import { invalidNameMessage, repoNameProblem } from "../../../lib/names.js";
 import type { CliContext } from "../../context.js";
 import { EXIT, UsageError, explain } from "../../errors.js";
 import { startProgress } from "../../output/progress.js";
@@ -45,7 +45,7 @@ export function registerReposPublish(repos: Command, ctx: CliContext): void {
       ctx.action(async (repo: string, files: string[]) => {
         const output = ctx.output();
         const problem = repoNameProblem(repo);
-        if (problem) throw new UsageError(problem);
+        if (problem) throw new UsageError(invalidNameMessage("repository name", repo, problem));
         const plan = await planUploads(files);
         const published: Published[] = [];
         const failed: { file: string; error: string }[] = [];
