@@ -2,6 +2,8 @@
  * Streams a request body to a file, never holding it in memory, and stops at
  * a size limit (413) whether or not the client announced the length. The
  * file is fsynced before it is closed, so publishing need not reopen it.
+ * A body of at most `keepBytes` is also kept as received, so the publish can
+ * parse it without reading the file back.
  */
 import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
@@ -10,18 +12,34 @@ import { pipeline } from "node:stream/promises";
 import { InvalidArgumentError, ResourceExhaustedError } from "../../lib/errors.js";
 import type { PlainRequest } from "./route.js";
 
+/** A received body: its size, and its bytes when it was small enough to keep. */
+export interface ReceivedBody {
+  readonly size: number;
+  readonly bytes: Buffer | undefined;
+}
+
 /** Writes the body of `req` to `path`; removes the file on any failure. */
-export async function receiveBody(req: PlainRequest, path: string, maxBytes: number): Promise<number> {
+export async function receiveBody(
+  req: PlainRequest,
+  path: string,
+  maxBytes: number,
+  keepBytes = 0,
+): Promise<ReceivedBody> {
   const announced = req.headers["content-length"];
   if (announced !== undefined && Number(announced) > maxBytes) {
     throw new ResourceExhaustedError(`upload of ${announced} bytes is larger than the limit of ${maxBytes} bytes`);
   }
   let received = 0;
+  // Dropped (set to undefined) as soon as the body outgrows keepBytes.
+  let kept: Buffer[] | undefined = keepBytes > 0 ? [] : undefined;
   const limiter = new Transform({
     transform(chunk: Buffer, _enc, done) {
       received += chunk.length;
-      if (received > maxBytes) done(new ResourceExhaustedError(`upload is larger than the limit of ${maxBytes} bytes`));
-      else done(null, chunk);
+      if (received > maxBytes)
+        return done(new ResourceExhaustedError(`upload is larger than the limit of ${maxBytes} bytes`));
+      if (kept && received <= keepBytes) kept.push(chunk);
+      else kept = undefined;
+      done(null, chunk);
     },
   });
   try {
@@ -35,5 +53,5 @@ export async function receiveBody(req: PlainRequest, path: string, maxBytes: num
     await rm(path, { force: true });
     throw new InvalidArgumentError("body", "the upload is empty");
   }
-  return received;
+  return { size: received, bytes: kept && (kept.length === 1 ? kept[0] : Buffer.concat(kept, received)) };
 }
