@@ -58,9 +58,10 @@ export function createSharedTransaction(state: RepoState): SharedTransaction {
         writes.flatMap((w) => w.rows),
         UPSERT,
       );
-      for (const { id, lastModified, serial } of writes.flatMap((w) => w.archRepos)) {
-        await sql(em)("arch_repo").where("id", id).update({ last_modified: lastModified, serial });
-      }
+      await updateStamps(
+        em,
+        writes.flatMap((w) => w.archRepos),
+      );
     });
     return writes.map(() => ({ value: undefined }));
   });
@@ -68,3 +69,19 @@ export function createSharedTransaction(state: RepoState): SharedTransaction {
 
 /** The queue key: every batch of a server shares SQLite's one writer. */
 export const SHARED_TRANSACTION_KEY = "sqlite";
+
+/** Every arch-repo's new stamps in one statement (standard SQL, so PostgreSQL could run it too). */
+async function updateStamps(em: EntityManager, archRepos: BatchWrites["archRepos"]): Promise<void> {
+  if (archRepos.length === 0) return;
+  const cases = archRepos.map(() => "when ? then ?").join(" ");
+  const bindings = [
+    ...archRepos.flatMap((a) => [a.id, a.lastModified]),
+    ...archRepos.flatMap((a) => [a.id, a.serial]),
+    ...archRepos.map((a) => a.id),
+  ];
+  await sql(em).raw(
+    `update arch_repo set last_modified = case id ${cases} end, serial = case id ${cases} end ` +
+      `where id in (${archRepos.map(() => "?").join(", ")})`,
+    bindings,
+  );
+}
