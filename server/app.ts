@@ -148,6 +148,7 @@ export async function createServer(config: ServerConfig, overrides: ServerOverri
       await logFinalizer.stop();
       await logs.shutdown();
       await warming;
+      await repository.close();
       await store.close();
       logger.info("server stopped");
     },

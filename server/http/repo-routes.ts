@@ -73,7 +73,12 @@ export function repoRoutes(repository: Repository, maxUploadBytes: number, sende
       async handle(req, res, { segments, query }) {
         const path = repository.tempPath(".upload");
         const signatureFor = query.get("signature");
-        await receiveBody(req, path, signatureFor === null ? maxUploadBytes : 64 * 1024);
+        const body = await receiveBody(
+          req,
+          path,
+          signatureFor === null ? maxUploadBytes : 64 * 1024,
+          signatureFor === null ? KEEP_UPLOAD_BYTES : 0,
+        );
         let consumed = false;
         try {
           if (signatureFor !== null) {
@@ -82,7 +87,7 @@ export function repoRoutes(repository: Repository, maxUploadBytes: number, sende
             consumed = true;
             return sendJson(res, 200, { message: "", data: { filename: signatureFor, archs } });
           }
-          const result = await repository.publish(segments[0]!, { path, synced: true });
+          const result = await repository.publish(segments[0]!, { path, synced: true, bytes: body.bytes });
           consumed = true;
           sendJson(res, 200, { message: "", data: result });
         } finally {
@@ -105,6 +110,9 @@ export function repoRoutes(repository: Repository, maxUploadBytes: number, sende
     },
   ];
 }
+
+/** Largest upload also kept in memory as received, so publishing parses it without reading the file back. */
+const KEEP_UPLOAD_BYTES = 1024 * 1024;
 
 /** Memory for recently downloaded package files (see file-cache.ts), and the largest file kept. */
 const FILE_CACHE_BYTES = 256 * 1024 * 1024;

@@ -2,7 +2,8 @@ import { readFile, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ResourceExhaustedError } from "../../lib/errors.js";
-import { readPackageArchive } from "./archive.js";
+import { type ArchiveLimits, type PackageArchive, readPackageArchive } from "./archive.js";
+import { readPackageBytes } from "./archive-bytes.js";
 import { InvalidPackageError, type PackageProblem } from "./errors.js";
 import { readPackageFile } from "./read-package.js";
 import { seededRandom } from "./testing/random.js";
@@ -10,6 +11,12 @@ import { bsdtarFileList, MINIMAL_PKGINFO, tarTree } from "./testing/tar-fixture.
 import { cleanupTempDirs, tempDir } from "./testing/temp-dirs.js";
 
 const COMPRESSIONS = ["zstd", "xz", "gzip", "none"] as const;
+
+/** Both ways a package is read: streamed from its file, and from an upload kept in memory. */
+const READERS: [string, (path: string, limits?: Partial<ArchiveLimits>) => Promise<PackageArchive>][] = [
+  ["readPackageArchive", readPackageArchive],
+  ["readPackageBytes", async (path, limits) => readPackageBytes(await readFile(path), limits)],
+];
 
 afterAll(cleanupTempDirs);
 
@@ -34,7 +41,7 @@ async function fileWith(content: Uint8Array | string): Promise<string> {
   return path;
 }
 
-describe("readPackageArchive", () => {
+describe.each(READERS)("%s", (_reader, readPackageArchive) => {
   it.each(COMPRESSIONS)("reads a %s package and lists its entries", async (compression) => {
     const path = await tarTree(
       { ".PKGINFO": MINIMAL_PKGINFO, "usr/bin/demo": "#!/bin/sh\n", "etc/": "" },
@@ -119,8 +126,19 @@ describe("readPackageArchive", () => {
     expect(archive.files).toEqual(["usr/", "usr/big", "usr/z"]);
   });
 
-  it("passes file system errors through", async () => {
-    await expect(readPackageArchive("/nonexistent/package.pkg.tar.zst")).rejects.toMatchObject({ code: "ENOENT" });
+  it("streams a gzip archive that inflates past what is decoded in one piece", async () => {
+    const big = Buffer.alloc(12 * 1024 * 1024, 0x62);
+    const path = await tarTree({ ".PKGINFO": MINIMAL_PKGINFO, "usr/big": big }, { compression: "gzip" });
+    expect((await readPackageArchive(path)).files).toEqual(["usr/", "usr/big"]);
+  });
+
+  it("reads a zstd package of several frames", async () => {
+    const { compress } = await import("zstd-napi");
+    const tar = await readFile(await tarTree({ ".PKGINFO": MINIMAL_PKGINFO, "usr/x": "x" }));
+    const path = await fileWith(Buffer.concat([compress(tar.subarray(0, 700)), compress(tar.subarray(700))]));
+    const archive = await readPackageArchive(path);
+    expect(archive.compression).toBe("zstd");
+    expect(archive.files).toEqual(["usr/", "usr/x"]);
   });
 
   it("hashes the whole file, trailing bytes included", async () => {
@@ -132,6 +150,10 @@ describe("readPackageArchive", () => {
     expect(archive.sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
     expect(archive.md5).toBe(createHash("md5").update(bytes).digest("hex"));
   });
+});
+
+it("readPackageArchive passes file system errors through", async () => {
+  await expect(readPackageArchive("/nonexistent/package.pkg.tar.zst")).rejects.toMatchObject({ code: "ENOENT" });
 });
 
 describe("file list compared with bsdtar", () => {
@@ -168,6 +190,7 @@ describe("file list compared with bsdtar", () => {
     const path = await tarTree(tree, { format });
     const archive = await readPackageArchive(path);
     expect(archive.files).toEqual(await bsdtarFileList(path));
+    expect(await readPackageBytes(await readFile(path))).toEqual(archive);
     expect(archive.files).toContain("usr/tab\\there");
     expect(archive.files).not.toContain("..dots");
   });

@@ -1,5 +1,6 @@
 // Public API of the package domain module; see README.md.
 export { type ArchiveLimits, DEFAULT_ARCHIVE_LIMITS, type PackageArchive, readPackageArchive } from "./archive.js";
+export { MAX_INFLATED_BYTES, readPackageBytes } from "./archive-bytes.js";
 export {
   type Compression,
   COMPRESSION_EXTENSIONS,

@@ -1,9 +1,10 @@
 // The module's main promise: for real makepkg packages, our desc and files
 // entries are byte-identical to what the real repo-add 6.0.2 writes.
-import { stat, writeFile } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readPackageArchive } from "./archive.js";
+import { readPackageBytes } from "./archive-bytes.js";
 import { renderDesc, renderFiles } from "./desc.js";
 import { descFacts, type PackageFile, readPackageFile } from "./read-package.js";
 import { encodeSignature } from "./signature.js";
@@ -139,5 +140,9 @@ describe("byte-identical to repo-add 6.0.2", () => {
   it("reads the same result twice (no state between reads)", async () => {
     const { path, pkg } = built[0]!;
     expect(await readPackageArchive(path)).toEqual(pkg.archive);
+  });
+
+  it("reads every package the same from memory as from its file (an upload kept as received)", async () => {
+    for (const { path, pkg } of built) expect(await readPackageBytes(await readFile(path))).toEqual(pkg.archive);
   });
 });

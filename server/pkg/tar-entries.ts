@@ -21,7 +21,10 @@ export type TarEntryHandler = (entry: ReadEntry) => void;
  * {@link InvalidPackageError} (`corrupt_archive`) for a damaged or truncated
  * archive, or with whatever the handler threw.
  */
-export async function readTarEntries(source: AsyncIterable<Uint8Array>, onEntry: TarEntryHandler): Promise<void> {
+export async function readTarEntries(
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  onEntry: TarEntryHandler,
+): Promise<void> {
   // strict: every node-tar warning (bad checksum, truncation, …) is an error;
   // zstd: false, so decompressed data that happens to look like zstd is not
   // decompressed a second time.

@@ -3,15 +3,18 @@
  * group-commit.ts), with their locks held: each package is checked against
  * the arch-repo and the batch's earlier packages, the accepted files are
  * renamed into the pool behind one directory fsync, their rows committed in
- * one transaction of plain SQL, and only then do the served views change.
+ * one transaction of plain SQL (shared with the batches of other arch-repos
+ * committing at the same time, shared-transaction.ts), and only then do the
+ * served views change.
  */
 import { FailedPreconditionError } from "../../lib/errors.js";
 import type { EntityManager } from "@mikro-orm/sqlite";
 import { vercmp } from "../pkg/vercmp.js";
-import { insertRows, sql, toDbDate } from "../store/sql.js";
+import { toDbDate } from "../store/sql.js";
 import { type ArchRepoView, nextLastModified } from "./arch-repo-view.js";
 import type { PreparedPackage } from "./commit-package.js";
 import type { Outcome } from "./group-commit.js";
+import { SHARED_TRANSACTION_KEY } from "./shared-transaction.js";
 import { type RepoState, archKey } from "./state.js";
 
 /** One publish waiting for its batch. */
@@ -34,28 +37,6 @@ export function batchKey(repo: string, arches: readonly string[]): string {
     .map((a) => archKey(repo, a))
     .join("\n");
 }
-
-const COLUMNS = [
-  "arch_repo_id",
-  "name",
-  "base",
-  "version",
-  "arch",
-  "filename",
-  "compressed_size",
-  "installed_size",
-  "sha256",
-  "desc_entry",
-  "files_entry",
-  "info",
-  "signature",
-  "published_at",
-  "db_member",
-  "files_member",
-] as const;
-const UPSERT = `on conflict (arch_repo_id, name) do update set ${COLUMNS.slice(2)
-  .map((c) => `${c} = excluded.${c}`)
-  .join(", ")}`;
 
 /** Commits a batch of jobs sharing repo and arches; one outcome per job, in order. */
 export async function commitBatch(state: RepoState, jobs: readonly PublishJob[]): Promise<Outcome<BatchResult>[]> {
@@ -112,13 +93,9 @@ async function commitAccepted(state: RepoState, views: readonly ArchRepoView[], 
     if (renamed) await state.deps.pool.syncDir();
     const now = state.deps.clock.now();
     const stamps = views.map((v) => ({ lastModified: nextLastModified(v.lastModified, now), serial: v.version + 1 }));
-    await state.em().transactional(async (tx) => {
-      await insertRows(tx as EntityManager, "repo_package", COLUMNS, rowsOf(tx as EntityManager, views, pkgs), UPSERT);
-      for (const [i, view] of views.entries()) {
-        await sql(tx as EntityManager)("arch_repo")
-          .where("id", view.id)
-          .update({ last_modified: stamps[i]!.lastModified, serial: stamps[i]!.serial });
-      }
+    await state.transaction.submit(SHARED_TRANSACTION_KEY, {
+      rows: rowsOf(state.deps.store.em as EntityManager, views, pkgs),
+      archRepos: views.map((view, i) => ({ id: view.id, ...stamps[i]! })),
     });
     for (const [i, view] of views.entries()) {
       for (const pkg of pkgs) view.put(pkg.served, stamps[i]!.lastModified, stamps[i]!.serial);

@@ -10,6 +10,7 @@ import { readFile } from "node:fs/promises";
 import { FailedPreconditionError } from "../../lib/errors.js";
 import { validateRepoName } from "../../lib/names.js";
 import { readPackageArchive } from "../pkg/archive.js";
+import { readPackageBytes } from "../pkg/archive-bytes.js";
 import { COMPRESSION_EXTENSIONS } from "../pkg/compression.js";
 import { renderDesc, renderFiles } from "../pkg/desc.js";
 import { type PackageInfo, parsePkginfo } from "../pkg/pkginfo.js";
@@ -36,6 +37,8 @@ export interface StagedUpload {
   readonly signaturePath?: string;
   /** Whether the files are already fsynced (the upload route does it as it writes). */
   readonly synced?: boolean;
+  /** The package file's bytes, when the upload was small enough to keep (parsed without reading the file). */
+  readonly bytes?: Buffer | undefined;
 }
 
 /** Publishes a staged upload into `repo`; the temp files are consumed. */
@@ -99,7 +102,7 @@ async function checkAndCommit(
 }
 
 async function preparePackage(state: RepoState, upload: StagedUpload): Promise<PreparedPackage> {
-  const archive = await readPackageArchive(upload.path);
+  const archive = upload.bytes ? await readPackageBytes(upload.bytes) : await readPackageArchive(upload.path);
   const info: PackageInfo = parsePkginfo(archive.pkginfo);
   const filename = `${info.pkgname}-${info.pkgver}-${info.arch}.pkg.tar${COMPRESSION_EXTENSIONS[archive.compression]}`;
   const signature = upload.signaturePath ? encodeSignature(await readFile(upload.signaturePath)) : undefined;

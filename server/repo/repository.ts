@@ -30,6 +30,11 @@ export class Repository {
     return recoverRepository(this.state);
   }
 
+  /** Releases what the repositories hold open (call after the last request). */
+  close(): Promise<void> {
+    return this.state.deps.pool.close();
+  }
+
   /** Loads every arch-repo's view ahead of the first request (call after listening; see RepoState.warmViews). */
   warmViews(): Promise<number> {
     return this.state.warmViews();

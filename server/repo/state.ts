@@ -12,6 +12,7 @@ import type { ArchiveFiles } from "./archive-files.js";
 import { type BatchResult, type PublishJob, commitBatch } from "./commit-batch.js";
 import { GroupCommitter } from "./group-commit.js";
 import { KeyedMutex } from "./keyed-mutex.js";
+import { type SharedTransaction, createSharedTransaction } from "./shared-transaction.js";
 import { loadView } from "./load-view.js";
 import type { PackagePool } from "./pool.js";
 
@@ -47,6 +48,8 @@ export class RepoState {
   readonly fileLocks = new KeyedMutex();
   /** Publishes into existing arch-repos, batched per set of arch-repos. */
   readonly commits = new GroupCommitter<PublishJob, BatchResult>((_key, jobs) => commitBatch(this, jobs));
+  /** The SQL of batches committing at the same time, in one transaction. */
+  readonly transaction: SharedTransaction = createSharedTransaction(this);
   private readonly views = new Map<string, Promise<ArchRepoView | undefined>>();
 
   constructor(readonly deps: RepoDeps) {}
