@@ -76,20 +76,27 @@ export function useBuildEnv(owner: string): BuildEnv {
     },
   } as BuildEnv;
 
+  async function removeOwnedContainers(): Promise<void> {
+    const left = await env.engine.docker.listContainers({ all: true, filters: { label: [label] } });
+    for (const c of left) await env.engine.docker.getContainer(c.Id).remove({ force: true });
+  }
+
   beforeAll(async () => {
     const setup = await engineSetup();
     env.engine = setup.engine;
     env.baseImage = setup.baseImage;
     env.images = new BuilderImages(setup.engine, { owner });
     env.dir = await mkdtemp(join(tmpdir(), `vieter-${owner}-`));
+    // A run killed before its afterAll leaves containers with this owner's label; the
+    // "container is gone" assertions must only see this run's.
+    await removeOwnedContainers();
     // Prepared once here so each test's time is the build's own.
     (await env.images.acquire(env.baseImage)).release();
   }, 15 * 60_000);
 
   afterAll(async () => {
     if (!env.engine) return;
-    const left = await env.engine.docker.listContainers({ all: true, filters: { label: [label] } });
-    for (const c of left) await env.engine.docker.getContainer(c.Id).remove({ force: true });
+    await removeOwnedContainers();
     await removeTestLeftovers(env.engine, owner);
     await rm(env.dir, { recursive: true, force: true });
   });
