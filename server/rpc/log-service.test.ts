@@ -182,7 +182,9 @@ describe("GetLogContent", () => {
     }
     expect(bytes).toBe(written);
     expect(largest).toBeLessThanOrEqual(64 * 1024);
-    expect(peakRss - before.rss).toBeLessThan(40 * MiB);
+    // Holding the log whole would add ≥ 100 MiB; under a loaded machine native gunzip buffers and
+    // late GC alone reached 46 MiB of RSS once, so the RSS bound leaves room and the heap bound stays tight.
+    expect(peakRss - before.rss).toBeLessThan(64 * MiB);
     expect(peakHeap - before.heapUsed).toBeLessThan(40 * MiB);
   });
 
