@@ -73,7 +73,7 @@ export async function createServer(config: ServerConfig, overrides: ServerOverri
   const sender = config.sendfile ? loadSocketFileSender() : undefined;
   if (config.sendfile && !sender)
     logger.warn("the native sendfile addon is not built: serving files through Node's streams");
-  const repository = createRepository(config, store, pkgDir, clock, logger, { archiveFiles: sender !== undefined });
+  const repository = createRepository(config, store, pkgDir, clock, logger);
   await repository.recover();
   const jobEvents = createJobEvents();
   const logs = await createLogs({ store, clock, logger, jobEvents, dataDir });

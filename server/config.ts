@@ -44,10 +44,10 @@ export const serverConfigSchema = {
   /** Repos where an older version may replace a newer one ("*" for all). */
   allow_downgrade_repos: listKey([]),
   /**
-   * Send package files and database archives with the native sendfile addon (HTTP/1.1 without
-   * TLS), when it is built. Off by default until a quiet-machine bench shows its CPU gain.
+   * Send package files with the native sendfile addon (HTTP/1.1 without TLS) when it is built;
+   * false: through Node's streams (and a memory cache of recent files).
    */
-  sendfile: boolKey(false),
+  sendfile: boolKey(true),
 };
 
 /** The server's validated configuration. */

@@ -5,6 +5,7 @@
 import { ConfigError } from "../lib/config.js";
 import { createServer } from "./app.js";
 import { loadServerConfig } from "./config.js";
+import { applyHeapPolicy } from "./heap-policy.js";
 
 /** Runs the server until a signal arrives; returns the process exit code. */
 export async function runServer(configFile: string | undefined, fileRequired: boolean): Promise<number> {
@@ -30,6 +31,7 @@ export async function runServer(configFile: string | undefined, fileRequired: bo
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
 
+  applyHeapPolicy();
   const server = await createServer(config);
   if (server.apiKeyFile) process.stderr.write(`vieter: API key stored in ${server.apiKeyFile}\n`);
   const port = await server.listen();

@@ -21,7 +21,7 @@ Configuration keys (TOML file, or VIETER_<KEY> / VIETER_<KEY>_FILE environment v
   collect_metrics, default_build_timeout (3600 s), tls_cert_file, tls_key_file, shutdown_timeout,
   agent_tokens (name:token list), agent_lease_timeout (20 s), max_transient_retries (2),
   max_lost_requeues (1: a job whose agent was lost is re-queued once, then fails with agent_lost),
-  max_upload_size, allow_downgrade_repos, sendfile (false: send files with the native addon).
+  max_upload_size, allow_downgrade_repos, sendfile (true: send package files with the native addon when it is built).
 ${examples("vieter server", "VIETER_PORT=8080 vieter -f /etc/vieter.toml server")}`,
     )
     .action(async () => {

@@ -3,9 +3,10 @@
  * 40 MB package download from our server (its own process), against nginx
  * (Debian package, one worker) serving the same bytes in the same run:
  * requests per second and CPU milliseconds per request of each, and the
- * ratios. "vieter" runs with `sendfile = true`; a second server process over
- * the same data with `sendfile = false` ("vieter-streams", Node's own write
- * path) shows in the same run what the native sendfile addon changes.
+ * ratios. "vieter" runs with `sendfile = true` (the default: package files
+ * through the native addon, the `.db` from memory in one write); a second
+ * server process over the same data with `sendfile = false` ("vieter-streams",
+ * Node's own write path for both) shows in the same run what the addon changes.
  *
  *   npx tsx scripts/bench/repo-serve.ts [--quick]
  */
@@ -58,7 +59,6 @@ await prefill(dataDir, async (repository) => {
 
 const tool = chooseLoadTool();
 const server = await startChildServer(dataDir, { VIETER_SENDFILE: "true" });
-// Started second: only the sendfile server writes (and at start empties) pkgs/archives.
 const streams = await startChildServer(dataDir, { VIETER_SENDFILE: "false" });
 const nginxDir = join(work, "nginx");
 const root = join(nginxDir, "root");

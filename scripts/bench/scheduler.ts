@@ -14,7 +14,7 @@
  * claim timed too, since a claim of a scheduled job queues its successor).
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -97,12 +97,15 @@ async function bundle(): Promise<string> {
 
 function runPhase(script: string, phase: string, dataDir: string): PhaseResult {
   note(`server start: ${phase}`);
-  const args = [script, phase, dataDir, ...(QUICK ? ["--quick"] : [])];
+  // BENCH_SERVER_NODE_ARGS (e.g. "--trace-gc"): node options for the phase processes.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const args = [...nodeArgs, script, phase, dataDir, ...(QUICK ? ["--quick"] : [])];
   const out = execFileSync(process.execPath, args, {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "inherit"],
     encoding: "utf8",
   });
+  if (nodeArgs.length > 0) writeFileSync(join(tmpdir(), `vieter-bench-scheduler-${phase}.out`), out);
   const line = out.split("\n").find((l) => l.startsWith("RESULT "));
   if (!line) throw new Error(`phase ${phase} printed no result:\n${out}`);
   return JSON.parse(line.slice("RESULT ".length)) as PhaseResult;

@@ -1,4 +1,5 @@
 /** Creating jobs: manual builds now; the primitive the scheduler and retries use. */
+import type { Knex } from "@mikro-orm/knex";
 import type { EntityManager } from "@mikro-orm/sqlite";
 import { NotFoundError } from "../../lib/errors.js";
 import { validateBuildArch } from "../../lib/names.js";
@@ -119,20 +120,26 @@ const SCHEDULED_COLUMNS = [
  * skipping every target×arch that already has a pending scheduled job (the
  * unique `pendingPair`; of two runs for one pair the first wins). Returns the
  * jobs created (does not publish), or with `{ ids: true }` only their ids,
- * for bulk paths nobody is watching.
+ * for bulk paths nobody is watching. `db`: a knex transaction to run in
+ * instead of the EntityManager's.
  */
-export async function insertScheduledRuns(em: EntityManager, runs: readonly ScheduledRun[], now: Date): Promise<Job[]>;
 export async function insertScheduledRuns(
   em: EntityManager,
   runs: readonly ScheduledRun[],
   now: Date,
-  options: { ids: true },
+  options?: { db?: Knex },
+): Promise<Job[]>;
+export async function insertScheduledRuns(
+  em: EntityManager,
+  runs: readonly ScheduledRun[],
+  now: Date,
+  options: { ids: true; db?: Knex },
 ): Promise<number[]>;
 export async function insertScheduledRuns(
   em: EntityManager,
   runs: readonly ScheduledRun[],
   now: Date,
-  options: { ids?: boolean } = {},
+  options: { ids?: boolean; db?: Knex } = {},
 ): Promise<Job[] | number[]> {
   const created = toDbDate(em, now);
   const byPair = new Map<string, ScheduledRun>();
@@ -144,7 +151,13 @@ export async function insertScheduledRuns(
   // Only id and pair come back: returning whole rows cost ~1.5× the insert
   // itself, and the rest of each row is known here.
   const suffix = "on conflict (pending_pair) do nothing returning id, pending_pair";
-  const inserted = await insertRows<{ id: unknown; pending_pair: string }>(em, "job", SCHEDULED_COLUMNS, rows, suffix);
+  const inserted = await insertRows<{ id: unknown; pending_pair: string }>(
+    options.db ?? em,
+    "job",
+    SCHEDULED_COLUMNS,
+    rows,
+    suffix,
+  );
   if (options.ids) return inserted.map((r) => Number(r.id));
   return inserted
     .map((r) => queuedScheduledJob(Number(r.id), byPair.get(r.pending_pair)!, now))

@@ -25,8 +25,6 @@ export interface ArchiveSnapshot {
   readonly data: Buffer;
   readonly etag: string;
   readonly lastModified: Date;
-  /** The same bytes as a file, once written (see archive-files.ts). */
-  readonly path?: string;
 }
 
 /** One arch-repo's packages, indexed for the routes. */

@@ -26,7 +26,6 @@ export class Repository {
 
   /** Sweeps what a crash left behind; call once before serving. */
   async recover(): Promise<RecoveryReport> {
-    await this.state.deps.archiveFiles?.init();
     return recoverRepository(this.state);
   }
 
@@ -51,9 +50,7 @@ export class Repository {
 
   /** The `.db` or `.files` archive of an arch-repo, or undefined. */
   async archive(repo: string, arch: string, kind: "db" | "files"): Promise<ArchiveSnapshot | undefined> {
-    const snapshot = (await this.state.view(validateRepoName(repo), validateArch(arch)))?.archive(kind);
-    const path = snapshot && this.state.deps.archiveFiles?.pathOf(`${repo}/${arch}/${kind}`, snapshot);
-    return path ? { ...snapshot, path } : snapshot;
+    return (await this.state.view(validateRepoName(repo), validateArch(arch)))?.archive(kind);
   }
 
   /** The package whose file name is `filename` in an arch-repo, with its pool path. */
@@ -86,14 +83,12 @@ export class Repository {
     return removePackage(this.state, validateRepoName(repo), validateArch(arch), validatePackageName(name, "name"));
   }
 
-  async removeArchRepo(repo: string, arch: string): Promise<void> {
-    await removeArchRepo(this.state, validateRepoName(repo), validateArch(arch));
-    await this.state.deps.archiveFiles?.forget(`${repo}/${arch}/`);
+  removeArchRepo(repo: string, arch: string): Promise<void> {
+    return removeArchRepo(this.state, validateRepoName(repo), validateArch(arch));
   }
 
-  async removeRepo(repo: string): Promise<void> {
-    await removeRepo(this.state, validateRepoName(repo));
-    await this.state.deps.archiveFiles?.forget(`${repo}/`);
+  removeRepo(repo: string): Promise<void> {
+    return removeRepo(this.state, validateRepoName(repo));
   }
 
   listRepos(): Promise<queries.RepoSummary[]> {

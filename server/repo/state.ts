@@ -8,7 +8,6 @@ import type { Clock } from "../clock.js";
 import { ArchRepoEntity } from "../store/entities/repo.js";
 import type { Store } from "../store/orm.js";
 import { type ArchRepoView } from "./arch-repo-view.js";
-import type { ArchiveFiles } from "./archive-files.js";
 import { type BatchResult, type PublishJob, commitBatch } from "./commit-batch.js";
 import { GroupCommitter } from "./group-commit.js";
 import { KeyedMutex } from "./keyed-mutex.js";
@@ -31,8 +30,6 @@ export interface RepoDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly settings: RepoSettings;
-  /** Where assembled archives are also written as files (for sendfile); none keeps them in memory only. */
-  readonly archiveFiles?: ArchiveFiles;
 }
 
 /** The lock key of an arch-repo; `repoKey` guards the set of arch-repos of a repo. */

@@ -9,6 +9,7 @@
 import { pino } from "pino";
 import { createServer } from "../../../server/app.js";
 import { defaultServerConfig } from "../../../server/config.js";
+import { applyHeapPolicy } from "../../../server/heap-policy.js";
 import { claimNextJob } from "../../../server/jobs/index.js";
 import { nextRun, runSchedulingPass } from "../../../server/scheduler/index.js";
 import { manualClock } from "../../../server/testing/app-context.js";
@@ -63,6 +64,8 @@ const rssLoadedMb = mb();
 const clock = manualClock(new Date(phase === "first" ? "2026-01-01T00:00:30Z" : "2026-01-01T03:20:30Z"));
 const config = defaultServerConfig({ data_dir: dataDir!, api_key: "bench", port: 0, host: "127.0.0.1" });
 
+// As `vieter server` (server/main.ts) does before it creates the server.
+applyHeapPolicy();
 const t0 = process.hrtime.bigint();
 const server = await createServer(config, { clock, logger: pino({ level: "silent" }) });
 await server.listen();
@@ -171,6 +174,10 @@ if (phase === "restart") {
   allSchedulesMs = round(msSince(t1), 1);
 }
 const rssEndMb = mb();
+// Most of the heap at the end is garbage not yet collected (see server/heap-policy.ts).
+const heap = process.memoryUsage();
+const heapMb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+note(`memory at end: RSS ${rssEndMb} MB, heap used ${heapMb(heap.heapUsed)} of ${heapMb(heap.heapTotal)} MB`);
 await server.close();
 
 const result: PhaseResult = {
