@@ -26,8 +26,12 @@ const ARCH = "x86_64";
 const PACKAGES = QUICK ? 2_000 : 10_000;
 const LARGE_BYTES = QUICK ? 10 * 1024 * 1024 : 40 * 1024 * 1024;
 const SECONDS = QUICK ? 3 : 8;
-/** Each server is measured in two rounds, ABBA order, to cancel drift. */
-const ROUNDS = 2;
+/**
+ * Each server is measured in rounds, ABBA order, to cancel drift. Four in a full run: with two,
+ * nginx's own CPU per 40 MiB request ranged 3.7–8.1 ms across quiet runs (loopback's receive
+ * work is charged to whichever process the CPU happens to run).
+ */
+const ROUNDS = QUICK ? 2 : 4;
 
 interface Case {
   readonly name: string;
@@ -93,7 +97,7 @@ try {
     const results = new Map<string, Results>();
     for (const c of cases) {
       const sum: Results = { vieter: empty(), "vieter-streams": empty(), nginx: empty() };
-      // Warm all (JIT, page cache; the archive file is written after the first .db request) before measuring.
+      // Warm all (JIT, page cache) before measuring.
       for (const s of Object.values(servers)) await runLoad(tool, `${s.baseUrl}${c.path}`, c.connections, 1);
       for (let round = 0; round < ROUNDS; round++) {
         const order = round % 2 === 0 ? WHO : [...WHO].reverse();

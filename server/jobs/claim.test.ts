@@ -202,6 +202,16 @@ describe("claimQueuedJob", () => {
     expect((await getJob(ctx.store.em.fork(), second.id)).state).toBe("queued");
   });
 
+  it("flags a scheduled run it takes (no row to compute the successor from) for the scheduler's pass", async () => {
+    const target = await addTarget(ctx, { schedule: "*/5 *" });
+    const [run] = (await listJobs(ctx.store.em.fork(), { targetId: target.id, limit: 10, offset: 0 })).jobs;
+    expect(run).toMatchObject({ reason: "scheduled", state: "queued" });
+    ctx.clock.set(run!.dueAt);
+    expect((await claimThis(run!))?.state).toBe("dispatched");
+    const flagged = await jobsEnv(ctx).em.getConnection().execute("select id from job where needs_successor = 1");
+    expect(flagged).toEqual([{ id: run!.id }]);
+  });
+
   it("keeps fairness when followed by yieldPairTurn", async () => {
     const [a, b] = [await addTarget(ctx), await addTarget(ctx)];
     const a1 = await queue(a.id);
