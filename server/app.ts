@@ -143,6 +143,8 @@ export async function createServer(config: ServerConfig, overrides: ServerOverri
     async close() {
       context.agents.stop();
       await listener?.close(config.shutdown_timeout * 1000);
+      // Agent messages and dispatch under way still write to the database.
+      await context.agents.idle();
       await scheduler.stop();
       await logRetention.stop();
       await logFinalizer.stop();

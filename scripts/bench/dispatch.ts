@@ -41,7 +41,7 @@ const config = defaultServerConfig({
   host: "127.0.0.1",
   agent_tokens: new Map(Array.from({ length: AGENTS }, (_, i) => [`agent-${i}`, tokenOf(i)])),
 });
-const server = await createServer(config, { logger: pino({ level: "silent" }) });
+const server = await createServer(config, { logger: pino({ level: process.env.BENCH_LOG_LEVEL ?? "silent" }) });
 const baseUrl = `http://127.0.0.1:${await server.listen()}`;
 const withKey: Interceptor = (next) => (req) => (req.header.set("x-api-key", API_KEY), next(req));
 const admin = createGrpcTransport({ baseUrl, interceptors: [withKey] });

@@ -81,6 +81,8 @@ export class AgentHub {
   /** Jobs just queued, to hand straight to a free slot of their arch. */
   private readonly offered = new Map<number, Job>();
   private readonly stopController = new AbortController();
+  // Agent messages being applied and lease sweeps under way: `idle` waits for them at shutdown.
+  private readonly applying = new Set<Promise<unknown>>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private tickTimer: NodeJS.Timeout | undefined;
 
@@ -89,7 +91,10 @@ export class AgentHub {
   /** Starts following job changes, the lease sweep and the due-job tick. */
   start(): void {
     void this.followJobs();
-    this.sweepTimer = setInterval(() => void this.sweepLeases(), 1000 * Math.max(1, this.deps.heartbeatSeconds / 2));
+    this.sweepTimer = setInterval(
+      () => void this.track(this.sweepLeases()),
+      1000 * Math.max(1, this.deps.heartbeatSeconds / 2),
+    );
     // Scheduled jobs become due without any change event; look once a second.
     this.tickTimer = setInterval(() => this.requestDispatch(), 1000);
     this.sweepTimer.unref();
@@ -245,9 +250,34 @@ export class AgentHub {
     });
   }
 
-  /** Resolves when no dispatch pass is running (for tests). */
+  /**
+   * Applies the effect of one agent message. After `stop` nothing more is
+   * applied, since the database is about to close: the message is refused, and
+   * a final report, never acknowledged, is sent again to the next server.
+   */
+  apply<T>(work: () => Promise<T>): Promise<T> {
+    if (this.stopController.signal.aborted) {
+      return Promise.reject(new FailedPreconditionError("the server is shutting down"));
+    }
+    return this.track(work());
+  }
+
+  /**
+   * Resolves when no dispatch pass runs, no agent message is being applied and
+   * no lease sweep is under way (shutdown waits for this before the database
+   * closes; tests wait for dispatch).
+   */
   async idle(): Promise<void> {
-    while (this.dispatching) await this.dispatching;
+    while (this.dispatching || this.applying.size > 0) {
+      await Promise.allSettled([this.dispatching, ...this.applying]);
+    }
+  }
+
+  private track<T>(running: Promise<T>): Promise<T> {
+    this.applying.add(running);
+    const forget = () => this.applying.delete(running);
+    running.then(forget, forget);
+    return running;
   }
 
   private async dispatchLoop(): Promise<void> {

@@ -2,7 +2,10 @@
  * Compressing closed logs, one at a time in the background: `<job>.log` is
  * gzipped to `.log.gz.tmp`, renamed to `.log.gz`, the row marked, and only
  * then the plain file removed, so a complete copy exists at every moment.
- * A log deleted meanwhile leaves nothing behind.
+ * A log deleted meanwhile leaves nothing behind. Once stopped (server
+ * shutdown) the queue takes nothing more: a log closed after that stays
+ * uncompressed until the next start queues it, instead of reaching for a
+ * database that is closing.
  */
 import { createReadStream, createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
@@ -19,13 +22,17 @@ export interface Compressor {
   enqueue(logId: number, paths: LogPaths): void;
   /** Resolves when everything queued so far is done. */
   settled(): Promise<void>;
+  /** Takes nothing more; resolves when what was queued is done. */
+  stop(): Promise<void>;
 }
 
 /** A compressor writing through `store`. */
 export function createCompressor(store: Store, logger: Logger): Compressor {
   let tail: Promise<void> = Promise.resolve();
+  let stopped = false;
   return {
     enqueue(logId, paths) {
+      if (stopped) return;
       tail = tail.then(() =>
         compressLog(store, logId, paths).catch((err: unknown) =>
           logger.error({ err, logId }, "compressing a build log failed; it stays uncompressed"),
@@ -33,6 +40,10 @@ export function createCompressor(store: Store, logger: Logger): Compressor {
       );
     },
     settled: () => tail,
+    stop() {
+      stopped = true;
+      return tail;
+    },
   };
 }
 

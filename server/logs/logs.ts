@@ -67,7 +67,10 @@ export interface Logs {
   liveFollowers(jobId: number): number;
   /** Resolves when background compression queued so far is done. */
   settled(): Promise<void>;
-  /** Writes and closes open files (their logs stay open in the database), waits for compression. */
+  /**
+   * Writes and closes open files (their logs stay open in the database), stops compressing
+   * (a log closed later is compressed at the next start) and waits for the compression under way.
+   */
   shutdown(): Promise<void>;
 }
 
@@ -144,7 +147,7 @@ export async function createLogs(deps: LogsDeps): Promise<Logs> {
       const writers = [...s.writers.values()];
       s.writers.clear();
       await Promise.allSettled(writers.map((w) => w.close()));
-      await s.compressor.settled();
+      await s.compressor.stop();
     },
   };
 }

@@ -320,3 +320,22 @@ async function waitFor(check: () => Promise<boolean>): Promise<void> {
   }
   throw new Error("condition not reached");
 }
+
+describe("AgentHub at shutdown", () => {
+  it("waits for agent messages under way and applies none after stop", async () => {
+    let finish!: () => void;
+    const underWay = ctx.agents.apply(() => new Promise<void>((resolve) => (finish = resolve)));
+    ctx.agents.stop();
+    let idle = false;
+    const waiting = ctx.agents.idle().then(() => (idle = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(idle).toBe(false);
+    finish();
+    await underWay;
+    await waiting;
+    expect(idle).toBe(true);
+    let applied = false;
+    await expect(ctx.agents.apply(async () => (applied = true))).rejects.toThrow("the server is shutting down");
+    expect(applied).toBe(false);
+  });
+});

@@ -96,7 +96,8 @@ async function readRequests(
   try {
     for (let r = await requests.next(); !r.done; r = await requests.next()) {
       try {
-        await applyMessage(hub, session, r.value);
+        const request = r.value;
+        await hub.apply(() => applyMessage(hub, session, request));
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
         ctx.logger.warn({ agent: session.name, err: err.message }, "refused an agent message");
