@@ -22,6 +22,7 @@ import { build } from "esbuild";
 import { TargetArchEntity, TargetEntity } from "../../server/store/entities/target.js";
 import { openStore } from "../../server/store/orm.js";
 import { QUICK, msSince, note, printJson, printTable, round, verdict } from "./lib/report.js";
+import { serverNodeArgs } from "./lib/node-args.js";
 import type { PhaseResult } from "./lib/scheduler-server.js";
 
 const TARGETS = 10_000;
@@ -98,7 +99,7 @@ async function bundle(): Promise<string> {
 function runPhase(script: string, phase: string, dataDir: string): PhaseResult {
   note(`server start: ${phase}`);
   // BENCH_SERVER_NODE_ARGS (e.g. "--trace-gc"): node options for the phase processes.
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const nodeArgs = serverNodeArgs();
   const args = [...nodeArgs, script, phase, dataDir, ...(QUICK ? ["--quick"] : [])];
   const out = execFileSync(process.execPath, args, {
     cwd: ROOT,

@@ -13,6 +13,7 @@ import { pino } from "pino";
 import { createServer } from "../../../server/app.js";
 import { defaultServerConfig } from "../../../server/config.js";
 import type { Repository } from "../../../server/repo/repository.js";
+import { serverNodeArgs } from "./node-args.js";
 
 /** The API key the bench servers use. */
 export const BENCH_API_KEY = "bench-api-key-0123456789";
@@ -55,7 +56,7 @@ export async function prefill(dataDir: string, fill: (repository: Repository) =>
  */
 export async function startChildServer(dataDir: string, env: Record<string, string> = {}): Promise<ChildServer> {
   const port = await freePort();
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
+  const nodeArgs = serverNodeArgs();
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, join(ROOT, "bin/vieter.js"), "server"], {
     cwd: ROOT,
     env: {
